@@ -1,0 +1,56 @@
+/* Commit: validate the whole changed configuration, write it to SQLite in
+ * one transaction, keep it, push the difference to the cards. Any failure
+ * rolls everything back: running config, database and cards unchanged. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpm.h"
+#include "log.h"
+
+static bool backup_active(void *arg, int group)
+{
+    /* The tunnel-group manager (ISA failover) decides which ISA is active;
+     * until it exists the backup is active only when the primary is down. */
+    struct cpm *cpm = arg;
+    char g[8];
+    snprintf(g, sizeof g, "%d", group);
+    struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+    const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+    return tg && b && oper_mda_up(cpm, b) && !(p && oper_mda_up(cpm, p));
+}
+
+const struct cfg_oper *cpm_oper(struct cpm *cpm)
+{
+    static struct cfg_oper oper;
+    oper.tunnel_group_backup_active = backup_active;
+    oper.arg = cpm;
+    return &oper;
+}
+
+int cpm_commit(struct cpm *cpm, struct cfg_txn **txn, const char *source, struct cfg_error *err)
+{
+    if (!cfg_txn_changed(*txn)) {
+        cfg_txn_commit(txn);
+        return 0;
+    }
+    if (cfg_validate(*txn, cpm_oper(cpm), err) != 0)
+        goto reject;
+    char serr[256];
+    if (cfg_store_commit(cpm->store, *txn, cpm->generation + 1, source, serr, sizeof serr) != 0) {
+        cfg_error_set(err, 0, NULL, "%s", serr);
+        goto reject;
+    }
+    cpm->generation++;
+    cfg_txn_commit(txn);
+    log_info("config_committed", "generation=%lu source=%s", (unsigned long)cpm->generation,
+             log_q(source));
+    cards_push_all(cpm, false);
+    return 0;
+reject:
+    cpm->config_rejects++;
+    cfg_txn_rollback(txn);
+    char msg[512];
+    cfg_error_format(err, msg, sizeof msg);
+    log_warn("config_rejected", "source=%s reason=%s", log_q(source), log_q(msg));
+    return -1;
+}

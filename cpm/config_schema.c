@@ -1,0 +1,222 @@
+/* The SR OS classic CLI configuration tree this emulator accepts.
+ * Syntax follows ../shared/reference/sros-cli.md; grammar notation in
+ * grammar.h. Children are listed in display-config order. Later features
+ * add commands here and their rules in config_validate.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+#define END { NULL }
+#define LEAF(w, syn) { .word = w, .syntax = syn }
+#define FLAG(w) { .word = w, .flags = SC_NOEMPTY }
+#define DESCRIPTION LEAF("description", "<text:str>")
+
+/* ---- system ---- */
+static struct schema system_children[] = {
+    LEAF("name", "<name:name>"),
+    LEAF("location", "<text:str>"),
+    LEAF("contact", "<text:str>"),
+    END,
+};
+
+/* ---- card / mda ---- */
+static struct schema mda_children[] = {
+    LEAF("mda-type", "<type:@mda-type>"),
+    END,
+};
+
+static struct schema card_children[] = {
+    LEAF("card-type", "<type:@card-type>"),
+    { .word = "mda", .syntax = "<mda:1..6>", .key = "mda", .children = mda_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN | SC_ADMIN_UP },
+    END,
+};
+
+/* ---- port ---- */
+static struct schema ethernet_children[] = {
+    LEAF("mode", "<mode:access|network|hybrid>"),
+    LEAF("encap-type", "<encap:null|dot1q|qinq>"),
+    LEAF("mtu", "<mtu:512..9800>"),
+    END,
+};
+
+static struct schema port_children[] = {
+    DESCRIPTION,
+    { .word = "ethernet", .children = ethernet_children, .flags = SC_CONTAINER },
+    END,
+};
+
+/* ---- isa ---- */
+static struct schema tunnel_group_children[] = {
+    DESCRIPTION,
+    LEAF("primary", "<mda:mda>"),
+    LEAF("backup", "<mda:mda>"),
+    FLAG("multi-active"),
+    LEAF("active-mda-number", "<count:1..16>"),
+    { .word = "mda", .syntax = "<mda:mda>", .flags = SC_MULTI },
+    LEAF("reassembly", "[<ms:100..5000>]"),
+    FLAG("ipsec-responder-only"),
+    END,
+};
+
+static struct schema isa_children[] = {
+    { .word = "tunnel-group",
+      .syntax = "<id:1..16> [isa-scale-mode <mode:tunnel-limit-2k|tunnel-limit-32k|tunnel-limit-64k>]",
+      .key = "id", .children = tunnel_group_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    END,
+};
+
+/* ---- services ---- */
+static struct schema sap_children[] = {
+    DESCRIPTION,
+    END,
+};
+
+static struct schema ipv6_children[] = {
+    { .word = "address", .syntax = "<address:prefix6>", .flags = SC_MULTI },
+    END,
+};
+
+static struct schema svc_interface_children[] = {
+    DESCRIPTION,
+    LEAF("address", "<address:prefix4>"),
+    { .word = "ipv6", .children = ipv6_children, .flags = SC_CONTAINER | SC_PRESENCE },
+    { .word = "sap", .syntax = "<sap:sap>", .key = "sap", .children = sap_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN | SC_ADMIN_UP },
+    END,
+};
+
+static struct schema next_hop_children[] = {
+    DESCRIPTION,
+    END,
+};
+
+static struct schema static_route_children[] = {
+    { .word = "next-hop", .syntax = "<ip:ip>", .key = "ip", .children = next_hop_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN },
+    { .word = "black-hole", .children = next_hop_children,
+      .flags = SC_CONTAINER | SC_ADMIN | SC_PRESENCE },
+    END,
+};
+
+#define STATIC_ROUTE_ENTRY                                                                     \
+    { .word = "static-route-entry", .syntax = "<prefix:net>", .key = "prefix",                  \
+      .children = static_route_children, .flags = SC_CONTAINER | SC_MULTI }
+
+#define SVC_INTERFACE                                                                          \
+    { .word = "interface", .syntax = "<name:name> [tunnel]", .key = "name",                    \
+      .children = svc_interface_children,                                                      \
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN | SC_ADMIN_UP }
+
+static struct schema ies_children[] = {
+    DESCRIPTION,
+    SVC_INTERFACE,
+    END,
+};
+
+static struct schema vprn_children[] = {
+    DESCRIPTION,
+    LEAF("route-distinguisher", "<rd:word>"),
+    SVC_INTERFACE,
+    STATIC_ROUTE_ENTRY,
+    END,
+};
+
+static struct schema customer_children[] = {
+    DESCRIPTION,
+    END,
+};
+
+#define SERVICE_SYNTAX "<id:1..2147483647> [name <name:name>] [customer <customer:1..2147483647>]"
+
+static struct schema service_children[] = {
+    { .word = "customer", .syntax = "<id:1..2147483647>", .key = "id",
+      .children = customer_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    { .word = "ies", .syntax = SERVICE_SYNTAX, .key = "id", .create_req = "customer",
+      .children = ies_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    { .word = "vprn", .syntax = SERVICE_SYNTAX, .key = "id", .create_req = "customer",
+      .children = vprn_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    END,
+};
+
+/* ---- router Base ---- */
+static struct schema router_interface_children[] = {
+    DESCRIPTION,
+    LEAF("address", "<address:prefix4>"),
+    LEAF("port", "<port:port>"),
+    { .word = "ipv6", .children = ipv6_children, .flags = SC_CONTAINER | SC_PRESENCE },
+    END,
+};
+
+static struct schema router_children[] = {
+    LEAF("router-id", "<ip:ipv4>"),
+    LEAF("autonomous-system", "<as:1..4294967295>"),
+    { .word = "interface", .syntax = "<name:name>", .key = "name",
+      .children = router_interface_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN | SC_ADMIN_UP },
+    STATIC_ROUTE_ENTRY,
+    END,
+};
+
+/* ---- root ---- */
+static struct schema configure_children[] = {
+    { .word = "system", .children = system_children, .flags = SC_CONTAINER,
+      .section = "System Configuration" },
+    { .word = "card", .syntax = "<slot:1..10>", .key = "slot", .children = card_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN | SC_ADMIN_UP, .section = "Card Configuration" },
+    { .word = "port", .syntax = "<port:port>", .key = "port", .children = port_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN, .section = "Port Configuration" },
+    { .word = "isa", .children = isa_children, .flags = SC_CONTAINER,
+      .section = "ISA Configuration" },
+    { .word = "service", .children = service_children, .flags = SC_CONTAINER,
+      .section = "Service Configuration" },
+    { .word = "router", .children = router_children, .flags = SC_CONTAINER,
+      .section = "Router (Network Side) Configuration" },
+    END,
+};
+
+static struct schema root_schema = {
+    .word = "configure", .children = configure_children, .flags = SC_CONTAINER,
+};
+
+struct schema *schema_root(void)
+{
+    return &root_schema;
+}
+
+static int compile_all(struct schema *sc, char *err, size_t errlen)
+{
+    if (sc->g)
+        return 0; /* shared child arrays are compiled once */
+    char gerr[256];
+    sc->g = grammar_compile(sc->syntax, gerr, sizeof gerr);
+    if (!sc->g) {
+        snprintf(err, errlen, "schema '%s': %s", sc->word, gerr);
+        return -1;
+    }
+    if (!sc->children)
+        return 0;
+    for (int i = 0; sc->children[i].word; i++) {
+        sc->children[i].index = i;
+        if (compile_all(&sc->children[i], err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int schema_init(char *err, size_t errlen)
+{
+    return compile_all(&root_schema, err, errlen);
+}
+
+struct schema *schema_child(const struct schema *sc, const char *word)
+{
+    if (!sc->children)
+        return NULL;
+    for (int i = 0; sc->children[i].word; i++)
+        if (strcmp(sc->children[i].word, word) == 0)
+            return &sc->children[i];
+    return NULL;
+}

@@ -1,0 +1,562 @@
+/* Rules a whole configuration must satisfy before it is committed: references
+ * between objects, hardware, and the chapter's restrictions on changes. A
+ * rule names the line that broke it, the word and the reason. */
+#include "config_validate.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw.h"
+
+struct vctx {
+    struct cfg_txn *txn;
+    struct cfg_tree *tree;
+    const struct cfg_oper *oper;
+    struct cfg_error *err;
+};
+
+/* The line to blame for a problem found at n: the line that changed n (or
+ * an ancestor) in this transaction, else the latest deletion. */
+static int blame(const struct vctx *v, const struct cfg_node *n)
+{
+    for (const struct cfg_node *p = n; p; p = p->parent)
+        if (p->line)
+            return p->line;
+    return cfg_txn_last_delete_line(v->txn);
+}
+
+static bool touched(const struct cfg_node *n)
+{
+    if (n->line)
+        return true;
+    for (const struct cfg_node *c = n->child; c; c = c->next)
+        if (touched(c))
+            return true;
+    return false;
+}
+
+#define FAIL(v, node, word, ...)                                                                \
+    do {                                                                                       \
+        cfg_error_set((v)->err, blame(v, node), word, __VA_ARGS__);                            \
+        return -1;                                                                             \
+    } while (0)
+
+static struct cfg_node *croot(const struct vctx *v, const char *word)
+{
+    return cfg_child(v->tree->root, word);
+}
+
+/* ---- hardware ---------------------------------------------------------- */
+
+static const char *mda_type_of(const struct vctx *v, unsigned slot, unsigned mda)
+{
+    char k[16];
+    snprintf(k, sizeof k, "%u", slot);
+    struct cfg_node *card = cfg_find(v->tree, v->tree->root, "card", k);
+    snprintf(k, sizeof k, "%u", mda);
+    struct cfg_node *m = cfg_find(v->tree, card, "mda", k);
+    return cfg_leaf(m, "mda-type", "type");
+}
+
+static int rule_cards(struct vctx *v)
+{
+    cfg_each(card, v->tree->root, "card") {
+        const char *type = cfg_leaf(card, "card-type", "type");
+        const struct hw_card_type *ct = hw_card_type(type);
+        struct cfg_node *ctn = cfg_child(card, "card-type");
+        if (ctn && ctn->line && !cfg_txn_is_new(v->txn, ctn)) {
+            const char *old = cfg_txn_old(v->txn, ctn, "type");
+            if (old && strcmp(old, type) != 0 && cfg_child(card, "mda"))
+                FAIL(v, ctn, type,
+                     "card %s is provisioned as %s with MDAs: remove the MDAs first", card->key,
+                     old);
+        }
+        cfg_each(mda, card, "mda") {
+            if (!ct)
+                FAIL(v, mda, "mda", "card %s has no card-type: provision the card before its MDAs",
+                     card->key);
+            if (atoi(mda->key) > ct->mda_slots)
+                FAIL(v, mda, mda->key, "card-type %s has %d MDA slots", type, ct->mda_slots);
+            struct cfg_node *mt = cfg_child(mda, "mda-type");
+            if (mt && mt->line && !cfg_txn_is_new(v->txn, mt)) {
+                const char *old = cfg_txn_old(v->txn, mt, "type");
+                const char *now = cfg_get(mt, "type");
+                if (old && strcmp(old, now) != 0)
+                    FAIL(v, mt, now,
+                         "MDA %s/%s is provisioned as %s: 'no mda-type' first, then provision "
+                         "the new type", card->key, mda->key, old);
+            }
+        }
+    }
+    return 0;
+}
+
+static int rule_ports(struct vctx *v)
+{
+    cfg_each(port, v->tree->root, "port") {
+        unsigned s, m, p;
+        sscanf(port->key, "%u/%u/%u", &s, &m, &p);
+        const char *type = mda_type_of(v, s, m);
+        const struct hw_mda_type *mt = hw_mda_type(type);
+        if (!mt && !touched(port))
+            FAIL(v, port, port->key, "MDA %u/%u carries configured port %s: remove the port "
+                 "configuration first", s, m, port->key);
+        if (!mt)
+            FAIL(v, port, port->key, "port %s: MDA %u/%u is not provisioned", port->key, s, m);
+        if (mt->ports == 0)
+            FAIL(v, port, port->key, "port %s: MDA %u/%u is a %s, which has no ports", port->key,
+                 s, m, type);
+        if ((int)p > mt->ports)
+            FAIL(v, port, port->key, "port %s: a %s has ports 1..%d", port->key, type, mt->ports);
+    }
+    return 0;
+}
+
+/* ---- services, SAPs, interfaces ----------------------------------------- */
+
+static const char *port_mode(struct cfg_node *port)
+{
+    const char *mode = cfg_leaf(cfg_child(port, "ethernet"), "mode", "mode");
+    return mode ? mode : "network"; /* the router's default for Ethernet ports */
+}
+
+static const char *port_encap(struct cfg_node *port)
+{
+    const char *encap = cfg_leaf(cfg_child(port, "ethernet"), "encap-type", "encap");
+    return encap ? encap : "null";
+}
+
+static int check_port_sap(struct vctx *v, struct cfg_node *sap, const char *svc)
+{
+    char portname[32];
+    snprintf(portname, sizeof portname, "%s", sap->key);
+    char *colon = strchr(portname, ':');
+    if (colon)
+        *colon = 0;
+    struct cfg_node *port = cfg_find(v->tree, v->tree->root, "port", portname);
+    if (!port)
+        FAIL(v, sap, sap->key, "SAP %s in service %s: port %s is not configured", sap->key, svc,
+             portname);
+    if (strcmp(port_mode(port), "network") == 0)
+        FAIL(v, sap, sap->key, "SAP %s: port %s is in network mode (set 'ethernet mode access')",
+             sap->key, portname);
+    const char *encap = port_encap(port);
+    if (strcmp(encap, "null") == 0 && colon)
+        FAIL(v, sap, sap->key, "SAP %s: port %s has encap-type null, so the SAP takes no VLAN",
+             sap->key, portname);
+    if (strcmp(encap, "dot1q") == 0 && !colon)
+        FAIL(v, sap, sap->key, "SAP %s: port %s has encap-type dot1q, so the SAP needs a VLAN "
+             "(%s:<vlan>)", sap->key, portname, portname);
+    return 0;
+}
+
+static int check_tunnel_sap(struct vctx *v, struct cfg_node *iface, struct cfg_node *sap,
+                            const char *svc)
+{
+    unsigned group;
+    char side[16];
+    sscanf(sap->key, "tunnel-%u.%15[a-z]", &group, side);
+    char g[8];
+    snprintf(g, sizeof g, "%u", group);
+    struct cfg_node *tg = cfg_find(v->tree, croot(v, "isa"), "tunnel-group", g);
+    if (!tg)
+        FAIL(v, sap, sap->key, "SAP %s in service %s: tunnel-group %u does not exist", sap->key,
+             svc, group);
+    bool private_side = strcmp(side, "private") == 0;
+    bool tunnel_if = cfg_hit(iface, "tunnel");
+    if (private_side && !tunnel_if)
+        FAIL(v, sap, sap->key, "SAP %s: a private tunnel SAP belongs on a tunnel interface "
+             "(interface \"%s\" tunnel create)", sap->key, iface->key);
+    if (!private_side && tunnel_if)
+        FAIL(v, sap, sap->key, "SAP %s: a tunnel interface takes a private tunnel SAP", sap->key);
+    return 0;
+}
+
+struct sap_use {
+    const char *sap;
+    const char *svc;
+};
+
+static int rule_services(struct vctx *v)
+{
+    struct cfg_node *service = croot(v, "service");
+    zhashx_t *ids = zhashx_new();
+    zhashx_t *saps = zhashx_new();
+    int rc = -1;
+    char svc[16];
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next) {
+        if (strcmp(s->sc->word, "ies") != 0 && strcmp(s->sc->word, "vprn") != 0)
+            continue;
+        const char *cust = cfg_get(s, "customer");
+        if (cust && strcmp(cust, "1") != 0 && !cfg_find(v->tree, service, "customer", cust)) {
+            cfg_error_set(v->err, blame(v, s), cust, "%s %s: customer %s does not exist",
+                          s->sc->word, s->key, cust);
+            goto done;
+        }
+        const char *other = zhashx_lookup(ids, s->key);
+        if (other) {
+            cfg_error_set(v->err, blame(v, s), s->key, "service id %s is already used by %s %s",
+                          s->key, other, s->key);
+            goto done;
+        }
+        zhashx_insert(ids, s->key, (void *)s->sc->word);
+        snprintf(svc, sizeof svc, "%s", s->key);
+        cfg_each(iface, s, "interface") {
+            int nsaps = 0;
+            cfg_each(sap, iface, "sap") {
+                if (++nsaps > 1) {
+                    cfg_error_set(v->err, blame(v, sap), sap->key,
+                                  "interface \"%s\" already has a SAP: an IP interface has one",
+                                  iface->key);
+                    goto done;
+                }
+                const char *used = zhashx_lookup(saps, sap->key);
+                if (used) {
+                    cfg_error_set(v->err, blame(v, sap), sap->key,
+                                  "SAP %s is already used in service %s", sap->key, used);
+                    goto done;
+                }
+                zhashx_insert(saps, sap->key, s->key);
+                bool is_tunnel = strncmp(sap->key, "tunnel-", 7) == 0;
+                if (is_tunnel ? check_tunnel_sap(v, iface, sap, svc) : check_port_sap(v, sap, svc))
+                    goto done;
+            }
+            if (cfg_hit(iface, "tunnel") && !cfg_leaf(iface, "address", "address") &&
+                iface->admin_up && cfg_child(iface, "sap")) {
+                cfg_error_set(v->err, blame(v, iface), iface->key,
+                              "tunnel interface \"%s\" needs an address: a private tunnel "
+                              "interface does not support unnumbered operation", iface->key);
+                goto done;
+            }
+        }
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&ids);
+    zhashx_destroy(&saps);
+    return rc;
+}
+
+static int rule_router_ports(struct vctx *v)
+{
+    zhashx_t *used = zhashx_new();
+    int rc = -1;
+    cfg_each(iface, croot(v, "router"), "interface") {
+        const char *p = cfg_leaf(iface, "port", "port");
+        if (!p)
+            continue;
+        struct cfg_node *port = cfg_find(v->tree, v->tree->root, "port", p);
+        if (!port) {
+            cfg_error_set(v->err, blame(v, iface), p, "interface \"%s\": port %s is not configured",
+                          iface->key, p);
+            goto done;
+        }
+        if (strcmp(port_mode(port), "access") == 0) {
+            cfg_error_set(v->err, blame(v, iface), p,
+                          "interface \"%s\": port %s is in access mode (network interfaces need "
+                          "network or hybrid mode)", iface->key, p);
+            goto done;
+        }
+        const char *other = zhashx_lookup(used, p);
+        if (other) {
+            cfg_error_set(v->err, blame(v, iface), p, "port %s is already used by interface \"%s\"",
+                          p, other);
+            goto done;
+        }
+        zhashx_insert(used, p, iface->key);
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&used);
+    return rc;
+}
+
+/* ---- addresses ----------------------------------------------------------- */
+
+struct pfx {
+    int family;
+    uint8_t addr[16];
+    int len;
+    const struct cfg_node *node;
+    const char *iface;
+};
+
+static bool parse_pfx(const char *s, struct pfx *p)
+{
+    char a[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof a)
+        return false;
+    memcpy(a, s, (size_t)(slash - s));
+    a[slash - s] = 0;
+    p->family = strchr(a, ':') ? AF_INET6 : AF_INET;
+    p->len = atoi(slash + 1);
+    return inet_pton(p->family, a, p->addr) == 1;
+}
+
+static bool pfx_overlap(const struct pfx *a, const struct pfx *b)
+{
+    if (a->family != b->family)
+        return false;
+    int len = a->len < b->len ? a->len : b->len;
+    for (int bit = 0; bit < len; bit++) {
+        int byte = bit / 8, shift = 7 - bit % 8;
+        if (((a->addr[byte] >> shift) & 1) != ((b->addr[byte] >> shift) & 1))
+            return false;
+    }
+    return true;
+}
+
+static int add_pfx(struct pfx **arr, size_t *n, const char *s, const struct cfg_node *node,
+                   const char *iface)
+{
+    struct pfx p = { .node = node, .iface = iface };
+    if (!s || !parse_pfx(s, &p))
+        return 0;
+    *arr = realloc(*arr, sizeof **arr * (*n + 1));
+    (*arr)[(*n)++] = p;
+    return 0;
+}
+
+/* RFC-free rule of the router: the subnets of a routing instance's
+ * interfaces may not overlap. */
+static int check_instance_addresses(struct vctx *v, struct cfg_node *inst, const char *label)
+{
+    if (!inst)
+        return 0;
+    struct pfx *arr = NULL;
+    size_t n = 0;
+    cfg_each(iface, inst, "interface") {
+        struct cfg_node *a = cfg_child(iface, "address");
+        if (a)
+            add_pfx(&arr, &n, cfg_get(a, "address"), a, iface->key);
+        cfg_each(a6, cfg_child(iface, "ipv6"), "address")
+            add_pfx(&arr, &n, cfg_get(a6, "address"), a6, iface->key);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            if (!pfx_overlap(&arr[i], &arr[j]))
+                continue;
+            const struct pfx *newer = arr[j].node->line ? &arr[j] : &arr[i];
+            const struct pfx *older = newer == &arr[j] ? &arr[i] : &arr[j];
+            cfg_error_set(v->err, blame(v, newer->node), cfg_get(newer->node, "address"),
+                          "%s: address overlaps %s of interface \"%s\"", label,
+                          cfg_get(older->node, "address"), older->iface);
+            rc = -1;
+            break;
+        }
+    }
+    free(arr);
+    return rc;
+}
+
+static int rule_addresses(struct vctx *v)
+{
+    if (check_instance_addresses(v, croot(v, "router"), "router Base"))
+        return -1;
+    struct cfg_node *service = croot(v, "service");
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next) {
+        if (strcmp(s->sc->word, "customer") == 0 || !touched(s))
+            continue;
+        char label[48];
+        snprintf(label, sizeof label, "%s %s", s->sc->word, s->key);
+        if (check_instance_addresses(v, s, label))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- tunnel groups ---------------------------------------------------------- */
+
+static int check_isa_ref(struct vctx *v, struct cfg_node *tg, struct cfg_node *ref,
+                         const char *mda)
+{
+    unsigned s, m;
+    sscanf(mda, "%u/%u", &s, &m);
+    const char *type = mda_type_of(v, s, m);
+    if (!type && !touched(ref))
+        FAIL(v, ref, mda, "MDA %s is used by tunnel-group %s and cannot be removed", mda, tg->key);
+    if (!type)
+        FAIL(v, ref, mda, "tunnel-group %s: MDA %s is not provisioned", tg->key, mda);
+    if (!hw_is_tunnel_isa(type))
+        FAIL(v, ref, mda, "tunnel-group %s: MDA %s is a %s, not an isa-tunnel or isa2-tunnel",
+             tg->key, mda, type);
+    return 0;
+}
+
+static const struct cfg_node *tunnel_group_user(const struct vctx *v, const char *group)
+{
+    char prefix[24];
+    snprintf(prefix, sizeof prefix, "tunnel-%s.", group);
+    struct cfg_node *service = croot(v, "service");
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next)
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap")
+            if (strncmp(sap->key, prefix, strlen(prefix)) == 0)
+                return sap;
+    return NULL;
+}
+
+static int rule_tunnel_group_changes(struct vctx *v, struct cfg_node *tg)
+{
+    bool was_up;
+    if (!cfg_txn_old_admin(v->txn, tg, &was_up) || !was_up || !tg->admin_up)
+        return 0;
+    /* The group stays up: the chapter lists what needs it shut down. */
+    struct cfg_node *primary = cfg_child(tg, "primary");
+    const char *oldp = primary ? cfg_txn_old(v->txn, primary, "mda") : NULL;
+    bool primary_changed =
+        primary && primary->line && (!oldp || strcmp(oldp, cfg_get(primary, "mda")) != 0);
+    if (primary_changed) {
+        bool backup_active = v->oper && v->oper->tunnel_group_backup_active &&
+                             v->oper->tunnel_group_backup_active(v->oper->arg, atoi(tg->key));
+        if (!backup_active)
+            FAIL(v, primary, cfg_get(primary, "mda"),
+                 "tunnel-group %s: the primary ISA may change only while the group is shut down "
+                 "(or while its backup is active)", tg->key);
+    }
+    struct cfg_node *ma = cfg_child(tg, "multi-active");
+    if (ma && ma->line && cfg_txn_is_new(v->txn, ma))
+        FAIL(v, ma, "multi-active", "tunnel-group %s: shut the group down to change its mode",
+             tg->key);
+    struct cfg_node *amn = cfg_child(tg, "active-mda-number");
+    if (amn && amn->line) {
+        const char *old = cfg_txn_old(v->txn, amn, "count");
+        if (!old || strcmp(old, cfg_get(amn, "count")))
+            FAIL(v, amn, cfg_get(amn, "count"),
+                 "tunnel-group %s: shut the group down to change active-mda-number", tg->key);
+    }
+    return 0;
+}
+
+static int rule_tunnel_groups(struct vctx *v)
+{
+    struct cfg_node *isa = croot(v, "isa");
+    zhashx_t *primaries = zhashx_new(); /* mda -> group using it as primary or member */
+    int rc = -1;
+    cfg_each(tg, isa, "tunnel-group") {
+        bool multi = cfg_child(tg, "multi-active") != NULL;
+        struct cfg_node *primary = cfg_child(tg, "primary");
+        struct cfg_node *backup = cfg_child(tg, "backup");
+        struct cfg_node *amn = cfg_child(tg, "active-mda-number");
+        int members = 0;
+        if (multi && primary) {
+            cfg_error_set(v->err, blame(v, primary), "primary",
+                          "tunnel-group %s is multi-active: list its ISAs with 'mda', not "
+                          "'primary'", tg->key);
+            goto done;
+        }
+        if (!multi && (cfg_child(tg, "mda") || amn)) {
+            struct cfg_node *bad = amn ? amn : cfg_child(tg, "mda");
+            cfg_error_set(v->err, blame(v, bad), bad->sc->word,
+                          "tunnel-group %s is single-active: '%s' needs 'multi-active'", tg->key,
+                          bad->sc->word);
+            goto done;
+        }
+        if (primary && check_isa_ref(v, tg, primary, cfg_get(primary, "mda")))
+            goto done;
+        if (backup && check_isa_ref(v, tg, backup, cfg_get(backup, "mda")))
+            goto done;
+        if (primary && backup && strcmp(cfg_get(primary, "mda"), cfg_get(backup, "mda")) == 0) {
+            cfg_error_set(v->err, blame(v, backup), cfg_get(backup, "mda"),
+                          "tunnel-group %s: the backup ISA must differ from the primary",
+                          tg->key);
+            goto done;
+        }
+        if (primary) {
+            const char *other = zhashx_lookup(primaries, cfg_get(primary, "mda"));
+            if (other) {
+                cfg_error_set(v->err, blame(v, primary), cfg_get(primary, "mda"),
+                              "ISA %s is already active in tunnel-group %s", cfg_get(primary, "mda"),
+                              other);
+                goto done;
+            }
+            zhashx_insert(primaries, cfg_get(primary, "mda"), tg->key);
+        }
+        cfg_each(m, tg, "mda") {
+            const char *mda = cfg_get(m, "mda");
+            if (check_isa_ref(v, tg, m, mda))
+                goto done;
+            const char *other = zhashx_lookup(primaries, mda);
+            if (other) {
+                cfg_error_set(v->err, blame(v, m), mda, "ISA %s is already in tunnel-group %s",
+                              mda, other);
+                goto done;
+            }
+            zhashx_insert(primaries, mda, tg->key);
+            members++;
+        }
+        if (backup && zhashx_lookup(primaries, cfg_get(backup, "mda")) &&
+            strcmp(zhashx_lookup(primaries, cfg_get(backup, "mda")), tg->key) == 0 && multi) {
+            cfg_error_set(v->err, blame(v, backup), "backup",
+                          "tunnel-group %s: a multi-active group's standby ISAs are its extra "
+                          "'mda' members", tg->key);
+            goto done;
+        }
+        if (tg->admin_up) {
+            if (!multi && !primary) {
+                cfg_error_set(v->err, blame(v, tg), "no shutdown",
+                              "tunnel-group %s needs a primary ISA before 'no shutdown'", tg->key);
+                goto done;
+            }
+            if (multi && (!amn || members < cfg_get_int(amn, "count", 0))) {
+                cfg_error_set(v->err, blame(v, tg), "no shutdown",
+                              "tunnel-group %s needs active-mda-number and at least that many "
+                              "'mda' members before 'no shutdown'", tg->key);
+                goto done;
+            }
+        }
+        if (rule_tunnel_group_changes(v, tg))
+            goto done;
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&primaries);
+    return rc;
+}
+
+/* Objects deleted in this transaction that something still uses. */
+static int rule_references_to_deleted(struct vctx *v)
+{
+    /* tunnel groups: a group in use cannot be deleted (the chapter) */
+    struct cfg_node *service = croot(v, "service");
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next)
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
+            if (strncmp(sap->key, "tunnel-", 7) != 0)
+                continue;
+            unsigned group;
+            sscanf(sap->key, "tunnel-%u", &group);
+            char g[8];
+            snprintf(g, sizeof g, "%u", group);
+            if (!cfg_find(v->tree, croot(v, "isa"), "tunnel-group", g) && !sap->line)
+                FAIL(v, sap, "tunnel-group",
+                     "tunnel-group %u is in use by SAP %s in service %s and cannot be deleted",
+                     group, sap->key, s->key);
+        }
+    return 0;
+}
+
+int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_error *err)
+{
+    struct vctx v = { .txn = txn, .tree = cfg_txn_tree(txn), .oper = oper, .err = err };
+    int (*const rules[])(struct vctx *) = {
+        rule_references_to_deleted, rule_cards,     rule_ports,
+        rule_tunnel_groups,         rule_services,  rule_router_ports,
+        rule_addresses,
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (rules[i](&v) != 0)
+            return -1;
+    return 0;
+}
+
+const char *cfg_tunnel_group_user(struct cfg_tree *tree, const char *group, char *svc, size_t len)
+{
+    struct vctx v = { .tree = tree };
+    const struct cfg_node *sap = tunnel_group_user(&v, group);
+    if (sap && svc)
+        snprintf(svc, len, "%s", sap->parent->parent->key);
+    return sap ? sap->key : NULL;
+}

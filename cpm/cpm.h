@@ -1,0 +1,139 @@
+/* The cpm process: what it owns and the functions its modules share.
+ * One event loop (zloop): the card bus (ROUTER), the CLI socket (ROUTER)
+ * and a health timer. */
+#ifndef SRLAB_CPM_H
+#define SRLAB_CPM_H
+
+#include <czmq.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bus.h"
+#include "config.h"
+#include "config_parse.h"
+#include "config_store.h"
+#include "config_validate.h"
+#include "json.h"
+#include "strbuf.h"
+
+#define CPM_HEALTH_TICK_MS 50
+#define CPM_DEAD_INTERVAL_MS 350   /* no heartbeat for this long: the card is down */
+
+enum card_state {
+    CARD_DOWN,                 /* registered once, now gone */
+    CARD_BOOTING,              /* registered, configuration not yet acknowledged */
+    CARD_UP,
+};
+
+struct port_state {
+    char name[16];
+    bool present, link_up;
+    char mac[24];
+};
+
+/* One card process as cpm knows it: iom-N, isa-S/M or mcs. */
+struct card_proc {
+    char identity[32];
+    Srlab__Role role;
+    unsigned slot, mda;
+    char equipped[32];         /* card type (iom) or MDA type (isa) */
+    struct { unsigned mda; char type[32]; } port_mdas[6];
+    int n_port_mdas;
+    pid_t pid;
+    uint64_t boot_id;
+    enum card_state state;
+    char down_reason[64];
+    int64_t last_seen_ms;      /* monotonic */
+    int64_t state_since;       /* wall clock ms */
+    uint64_t pushed_generation, acked_generation;
+    uint8_t *last_push;        /* serialized CardConfig last sent */
+    size_t last_push_len;
+    char config_error[256];
+    struct port_state *ports;
+    size_t n_ports;
+    uint64_t heartbeats;
+};
+
+struct cli_session {
+    uint32_t id;
+    uint64_t ctx_id;           /* 0: outside configure */
+    int64_t last_used_ms;
+};
+
+struct cpm {
+    char *rundir;
+    char *name;                /* chassis name, e.g. chassis-a */
+    zloop_t *loop;
+    zsock_t *bus;              /* ROUTER: cards */
+    zsock_t *cli;              /* ROUTER: CLI clients */
+    struct bus_stats bus_stats, cli_stats;
+    struct cfg_tree *tree;
+    struct cfg_store *store;
+    uint64_t generation;
+    zhashx_t *cards;           /* identity -> struct card_proc */
+    zhashx_t *sessions;        /* "id" -> struct cli_session */
+    uint32_t next_session;
+    uint64_t started_ms;
+    uint64_t event_seq;
+    uint64_t config_rejects;
+};
+
+/* ---- cards.c ---- */
+void cards_init(struct cpm *cpm);
+void cards_destroy(struct cpm *cpm);
+void cards_on_message(struct cpm *cpm, zframe_t *identity, bus_msg_t *env);
+void cards_health_tick(struct cpm *cpm);
+/* Pushes the current generation to every card whose configuration changed. */
+void cards_push_all(struct cpm *cpm, bool force);
+struct card_proc *cards_get(struct cpm *cpm, const char *identity);
+const char *card_state_name(enum card_state s);
+
+/* ---- push.c ---- */
+/* The configuration one card needs, serialized; caller frees. */
+uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len);
+
+/* ---- eventlog.c ---- */
+enum ev_severity { EV_CLEARED, EV_INDETERMINATE, EV_WARNING, EV_MINOR, EV_MAJOR, EV_CRITICAL };
+int eventlog_init(struct cpm *cpm);
+void eventlog_add(struct cpm *cpm, enum ev_severity sev, const char *app, int event_id,
+                  const char *subject, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void show_log(struct cpm *cpm, struct strbuf *out, struct json *j, int max);
+
+/* ---- commit.c ---- */
+/* Validates, stores and pushes a transaction's changes, or rolls it back.
+ * Returns 0, or -1 with err filled. */
+int cpm_commit(struct cpm *cpm, struct cfg_txn **txn, const char *source, struct cfg_error *err);
+const struct cfg_oper *cpm_oper(struct cpm *cpm);
+
+/* ---- cli.c ---- */
+void cli_on_request(struct cpm *cpm, zframe_t *identity, bus_msg_t *env);
+void cli_expire_sessions(struct cpm *cpm);
+void cli_sessions_destroy(struct cpm *cpm);
+/* Runs one interactive command for a session; output appended to out. */
+int cli_exec_line(struct cpm *cpm, struct cli_session *s, const char *line, bool json,
+                  struct strbuf *out);
+
+/* ---- show_*.c: each prints text into out, or JSON into j when j is set ---- */
+int show_card(struct cpm *cpm, struct strbuf *out, struct json *j);
+int show_mda(struct cpm *cpm, struct strbuf *out, struct json *j);
+int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool detail, struct strbuf *out,
+                          struct json *j);
+int show_router_interface(struct cpm *cpm, const char *service, struct strbuf *out,
+                          struct json *j);
+int show_service_using(struct cpm *cpm, const char *type, struct strbuf *out, struct json *j);
+int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j);
+
+/* ---- oper.c: operational state derived from config and cards ---- */
+const char *oper_card(struct cpm *cpm, struct cfg_node *card);        /* "up", "down", ... */
+const char *oper_mda(struct cpm *cpm, struct cfg_node *card, struct cfg_node *mda);
+bool oper_mda_up(struct cpm *cpm, const char *slot_mda);
+bool oper_port_up(struct cpm *cpm, const char *port);
+bool oper_service_up(struct cpm *cpm, struct cfg_node *svc);
+bool oper_interface_up(struct cpm *cpm, struct cfg_node *svc, struct cfg_node *iface);
+const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags, size_t flen);
+
+/* ---- table helpers (show_util.c) ---- */
+void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */
+void show_title(struct strbuf *out, const char *title);
+
+#endif

@@ -1,0 +1,170 @@
+/* show isa tunnel-group [N] [detail] */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpm.h"
+
+/* Tunnels per ISA for each isa-scale-mode; the chapter fixes 32,000 by default. */
+static long scale_limit(const char *mode)
+{
+    if (mode && strcmp(mode, "tunnel-limit-2k") == 0)
+        return 2000;
+    if (mode && strcmp(mode, "tunnel-limit-64k") == 0)
+        return 64000;
+    return 32000;
+}
+
+/* The ISAs carrying the group's tunnels now. */
+static int active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max)
+{
+    int n = 0;
+    if (!tg->admin_up)
+        return 0;
+    if (!cfg_child(tg, "multi-active")) {
+        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+        if (p && oper_mda_up(cpm, p))
+            out[n++] = p;
+        else if (b && oper_mda_up(cpm, b))
+            out[n++] = b;
+        return n;
+    }
+    long want = cfg_get_int(cfg_child(tg, "active-mda-number"), "count", 1);
+    cfg_each(m, tg, "mda") {
+        const char *mda = cfg_get(m, "mda");
+        if (n < max && n < want && oper_mda_up(cpm, mda))
+            out[n++] = mda;
+    }
+    return n;
+}
+
+static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
+{
+    char title[64], flags[64];
+    const char *oper = oper_tunnel_group(cpm, tg, flags, sizeof flags);
+    bool multi = cfg_child(tg, "multi-active") != NULL;
+    const char *desc = cfg_leaf(tg, "description", "text");
+    const char *mode = cfg_get(tg, "mode");
+    struct cfg_node *re = cfg_child(tg, "reassembly");
+    const char *act[16];
+    int nact = active_isas(cpm, tg, act, 16);
+    snprintf(title, sizeof title, "ISA Tunnel Group %s", tg->key);
+    show_title(out, title);
+    sb_printf(out, "Description        : %s\n", desc ? desc : "(Not Specified)");
+    sb_printf(out, "Mode               : %-19s Active MDA Number : %ld\n",
+              multi ? "multi-active" : "single-active",
+              multi ? cfg_get_int(cfg_child(tg, "active-mda-number"), "count", 0) : 1);
+    sb_printf(out, "Admin State        : %-19s Oper State        : %s\n",
+              tg->admin_up ? "Up" : "Down", strcmp(oper, "up") == 0 ? "Up" : "Down");
+    sb_printf(out, "Oper Flags         : %s\n", flags[0] ? flags : "(none)");
+    char reasm[32];
+    if (re)
+        snprintf(reasm, sizeof reasm, "%ld ms", cfg_get_int(re, "ms", 2000));
+    sb_printf(out, "ISA Scale Mode     : %-19s Reassembly        : %s\n",
+              mode ? mode : "tunnel-limit-32k", re ? reasm : "disabled");
+    sb_printf(out, "IPsec Resp. Only   : %s\n",
+              cfg_child(tg, "ipsec-responder-only") ? "yes" : "no");
+    show_rule(out, '-');
+    sb_puts(out, "ISA      Role          Oper      Activity   Tunnels    Max Tunnels\n");
+    show_rule(out, '-');
+    long limit = scale_limit(mode);
+    const char *members[20][2];
+    int nm = 0;
+    if (!multi) {
+        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+        if (p)
+            members[nm][0] = p, members[nm++][1] = "primary";
+        if (b)
+            members[nm][0] = b, members[nm++][1] = "backup";
+    } else {
+        cfg_each(m, tg, "mda") if (nm < 20) members[nm][0] = cfg_get(m, "mda"),
+                                            members[nm++][1] = "member";
+    }
+    for (int i = 0; i < nm; i++) {
+        bool active = false;
+        for (int k = 0; k < nact; k++)
+            active |= strcmp(act[k], members[i][0]) == 0;
+        sb_printf(out, "%-8s %-13s %-9s %-10s %-10d %ld\n", members[i][0], members[i][1],
+                  oper_mda_up(cpm, members[i][0]) ? "up" : "down",
+                  active ? "active" : "standby", 0, limit);
+    }
+    show_rule(out, '=');
+}
+
+int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
+                          struct strbuf *out, struct json *j)
+{
+    struct cfg_node *isa = cfg_child(cpm->tree->root, "isa");
+    if (group && !cfg_find(cpm->tree, isa, "tunnel-group", group)) {
+        sb_printf(out, "Error: tunnel-group %s does not exist\n", group);
+        return -1;
+    }
+    if (j) {
+        json_obj(j, NULL);
+        json_arr(j, "tunnel_groups");
+    } else if (!want_detail) {
+        show_title(out, "ISA Tunnel Groups");
+        sb_puts(out, "Id   Mode    Primary  Backup   Active ISAs          Admin  Oper   Tunnels\n"
+                     "                                                                  /Max\n");
+        show_rule(out, '-');
+    }
+    int count = 0;
+    cfg_each(tg, isa, "tunnel-group") {
+        if (group && strcmp(group, tg->key) != 0)
+            continue;
+        count++;
+        char flags[64];
+        const char *oper = oper_tunnel_group(cpm, tg, flags, sizeof flags);
+        bool multi = cfg_child(tg, "multi-active") != NULL;
+        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+        const char *act[16];
+        int nact = active_isas(cpm, tg, act, 16);
+        long limit = scale_limit(cfg_get(tg, "mode"));
+        long max = limit * (nact ? nact : 1);
+        if (j) {
+            json_obj(j, NULL);
+            json_int(j, "id", atoi(tg->key));
+            json_str(j, "mode", multi ? "multi-active" : "single-active");
+            json_str(j, "primary", p);
+            json_str(j, "backup", b);
+            json_arr(j, "members");
+            cfg_each(m, tg, "mda")
+                json_str(j, NULL, cfg_get(m, "mda"));
+            json_end(j);
+            json_arr(j, "active_isas");
+            for (int i = 0; i < nact; i++)
+                json_str(j, NULL, act[i]);
+            json_end(j);
+            json_str(j, "admin_state", tg->admin_up ? "up" : "down");
+            json_str(j, "oper_state", oper);
+            json_str(j, "oper_flags", flags);
+            json_int(j, "tunnels", 0);
+            json_int(j, "max_tunnels", max);
+            json_int(j, "tunnels_per_isa_limit", limit);
+            json_end(j);
+            continue;
+        }
+        if (want_detail) {
+            detail(cpm, tg, out);
+            continue;
+        }
+        char actives[64] = "";
+        for (int i = 0; i < nact; i++)
+            snprintf(actives + strlen(actives), sizeof actives - strlen(actives), "%s%s",
+                     i ? " " : "", act[i]);
+        char tun[24];
+        snprintf(tun, sizeof tun, "%d/%ld", 0, max);
+        sb_printf(out, "%-4s %-7s %-8s %-8s %-20s %-6s %-6s %s\n", tg->key,
+                  multi ? "multi" : "single", p ? p : "-", b ? b : "-",
+                  actives[0] ? actives : "-", tg->admin_up ? "Up" : "Down",
+                  strcmp(oper, "up") == 0 ? "Up" : "Down", tun);
+    }
+    if (j) {
+        json_end(j);
+        json_end(j);
+    } else if (!want_detail) {
+        show_rule(out, '-');
+        sb_printf(out, "No. of Tunnel Groups: %d\n", count);
+        show_rule(out, '=');
+    }
+    return 0;
+}

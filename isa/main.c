@@ -1,0 +1,69 @@
+/* isa: one ISA MDA (isa-tunnel / isa2-tunnel) of a chassis.
+ *   isa --rundir DIR --name isa-S/M --slot S --mda M --type MDA-TYPE
+ * Registers with cpm and runs the tunnel-group configuration it is given.
+ * Tunnels (GRE, IP-IP, IPsec) arrive with later features. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "card.h"
+#include "log.h"
+
+struct isa {
+    unsigned slot, mda;
+    struct card *card;
+    uint64_t generation;
+    size_t groups;
+};
+
+static int apply_config(void *arg, uint64_t generation, const Srlab__CardConfig *cfg, char *err,
+                        size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    struct isa *isa = arg;
+    isa->generation = generation;
+    isa->groups = cfg->n_tunnel_groups;
+    for (size_t i = 0; i < cfg->n_tunnel_groups; i++) {
+        const Srlab__TunnelGroupConfig *tg = cfg->tunnel_groups[i];
+        log_info("tunnel_group", "id=%u admin=%s mode=%s scale=%s", tg->id,
+                 tg->admin_up ? "up" : "down", tg->multi_active ? "multi-active" : "single-active",
+                 log_q(tg->scale_mode));
+    }
+    log_info("config_run", "generation=%lu tunnel_groups=%zu", (unsigned long)generation,
+             cfg->n_tunnel_groups);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct card_args a;
+    if (card_parse_args(argc, argv, &a) != 0 || !a.slot || !a.mda || !a.type) {
+        fprintf(stderr, "usage: isa --rundir DIR --name isa-S/M --slot S --mda M --type TYPE\n");
+        return 2;
+    }
+    card_open_log(a.rundir, a.name);
+    zsys_set_logstream(NULL);
+    struct isa isa = { .slot = a.slot, .mda = a.mda };
+    Srlab__Register reg = SRLAB__REGISTER__INIT;
+    reg.role = SRLAB__ROLE__ROLE_ISA;
+    reg.slot = a.slot;
+    reg.mda = a.mda;
+    reg.equipped_type = (char *)a.type;
+    static const struct card_ops ops = { .apply_config = apply_config };
+    zloop_t *loop = zloop_new();
+    char *endpoint = zsys_sprintf("ipc://%s/cpm.sock", a.rundir);
+    isa.card = card_new(loop, endpoint, a.name, &reg, &ops, &isa);
+    zstr_free(&endpoint);
+    int rc = 1;
+    if (isa.card) {
+        log_info("started", "slot=%u mda=%u type=%s", a.slot, a.mda, log_q(a.type));
+        zloop_start(loop);
+        log_info("stopping", "reason=signal");
+        rc = 0;
+    }
+    card_destroy(&isa.card);
+    zloop_destroy(&loop);
+    log_close();
+    return rc;
+}

@@ -1,0 +1,185 @@
+/* Network of a lab: a namespace per node, veth pairs for links, Linux
+ * bridges for bridge nodes. Everything made is written to RUNDIR/lab.state
+ * first, so `down` (or a failed `up`) removes exactly that. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "srlab.h"
+
+static int record(const char *lab, const char *what, const char *name)
+{
+    char path[512];
+    lab_dir(lab, path, sizeof path);
+    strncat(path, "/lab.state", sizeof path - strlen(path) - 1);
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return -1;
+    fprintf(f, "%s %s\n", what, name);
+    fclose(f);
+    return 0;
+}
+
+#define IP(...) ((const char *const[]){ "ip", __VA_ARGS__, NULL })
+
+static int ip_ok(const char *ns, const char *const argv[], char *err, size_t errlen,
+                 const char *what)
+{
+    char out[512];
+    if (run_argv(ns, argv, out, sizeof out) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: %s", what, out[0] ? out : "failed");
+    return -1;
+}
+
+static int write_sysctl(const char *ns, const char *key, const char *val)
+{
+    char setting[160];
+    snprintf(setting, sizeof setting, "%s=%s", key, val);
+    const char *argv[] = { "sysctl", "-q", "-w", setting, NULL };
+    char out[256];
+    return run_argv(ns, argv, out, sizeof out);
+}
+
+static int make_node(const struct topology *t, const struct topo_node *n, char *err,
+                     size_t errlen)
+{
+    char ns[64];
+    netns_name(t->name, n->name, ns, sizeof ns);
+    if (record(t->name, "netns", ns) != 0) {
+        snprintf(err, errlen, "cannot write the lab state file");
+        return -1;
+    }
+    if (ip_ok(NULL, IP("netns", "add", ns), err, errlen, ns))
+        return -1;
+    if (ip_ok(ns, IP("link", "set", "lo", "up"), err, errlen, ns))
+        return -1;
+    if (n->kind == KIND_SR) {
+        /* The chassis namespace's kernel must never answer for data ports:
+         * iom owns them (no addresses, no IPv6 autoconfiguration). */
+        write_sysctl(ns, "net.ipv6.conf.all.disable_ipv6", "1");
+        write_sysctl(ns, "net.ipv6.conf.default.disable_ipv6", "1");
+        write_sysctl(ns, "net.ipv4.ip_forward", "0");
+    }
+    if (n->kind == KIND_BRIDGE) {
+        write_sysctl(ns, "net.ipv6.conf.all.disable_ipv6", "1");
+        write_sysctl(ns, "net.ipv6.conf.default.disable_ipv6", "1");
+        if (ip_ok(ns, IP("link", "add", "br0", "type", "bridge", "stp_state", "0"), err, errlen,
+                  n->name) ||
+            ip_ok(ns, IP("link", "set", "br0", "type", "bridge", "ageing_time", "30000"), err,
+                  errlen, n->name) ||
+            ip_ok(ns, IP("link", "set", "br0", "up"), err, errlen, n->name))
+            return -1;
+    }
+    return 0;
+}
+
+static int make_link(const struct topology *t, const struct topo_link *l, int index, char *err,
+                     size_t errlen)
+{
+    char ns[2][64], ifname[2][32], tmp[2][16], what[160];
+    for (int e = 0; e < 2; e++) {
+        const struct topo_node *n = &t->nodes[l->ep[e].node];
+        netns_name(t->name, n->name, ns[e], sizeof ns[e]);
+        topo_ifname(t, &l->ep[e], ifname[e], sizeof ifname[e]);
+        /* unique temporary names in the root namespace, renamed once moved */
+        snprintf(tmp[e], sizeof tmp[e], "srl%05d%c%04d", (int)(getpid() % 100000), 'a' + e,
+                 index % 10000);
+    }
+    snprintf(what, sizeof what, "link %s:%s - %s:%s", t->nodes[l->ep[0].node].name,
+             l->ep[0].port, t->nodes[l->ep[1].node].name, l->ep[1].port);
+    if (l->udp) {
+        snprintf(err, errlen, "%s: udp links need the IOM dataplane's udp port backend, which "
+                 "is not implemented yet", what);
+        return -1;
+    }
+    if (ip_ok(NULL, IP("link", "add", tmp[0], "type", "veth", "peer", "name", tmp[1]), err,
+              errlen, what))
+        return -1;
+    char mtu[16];
+    snprintf(mtu, sizeof mtu, "%u", l->mtu ? l->mtu : 1500);
+    for (int e = 0; e < 2; e++) {
+        if (ip_ok(NULL, IP("link", "set", tmp[e], "netns", ns[e]), err, errlen, what) ||
+            ip_ok(ns[e], IP("link", "set", tmp[e], "name", ifname[e]), err, errlen, what) ||
+            ip_ok(ns[e], IP("link", "set", ifname[e], "mtu", mtu), err, errlen, what))
+            goto fail;
+        if (t->nodes[l->ep[e].node].kind == KIND_BRIDGE &&
+            ip_ok(ns[e], IP("link", "set", ifname[e], "master", "br0"), err, errlen, what))
+            goto fail;
+        if (ip_ok(ns[e], IP("link", "set", ifname[e], "up"), err, errlen, what))
+            goto fail;
+    }
+    return 0;
+fail: {
+        /* a veth half left in the root namespace would outlive the lab */
+        char out[128];
+        for (int e = 0; e < 2; e++)
+            run_argv(NULL, IP("link", "del", tmp[e]), out, sizeof out);
+        return -1;
+    }
+}
+
+int lab_create(const struct topology *t, char *err, size_t errlen)
+{
+    for (int i = 0; i < t->n_nodes; i++)
+        if (make_node(t, &t->nodes[i], err, errlen) != 0)
+            goto fail;
+    for (int i = 0; i < t->n_links; i++)
+        if (make_link(t, &t->links[i], i, err, errlen) != 0)
+            goto fail;
+    return 0;
+fail:
+    lab_destroy_net(t->name);
+    return -1;
+}
+
+void lab_destroy_net(const char *lab)
+{
+    char path[512], line[256], out[256];
+    lab_dir(lab, path, sizeof path);
+    strncat(path, "/lab.state", sizeof path - strlen(path) - 1);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        char what[32], name[200];
+        if (sscanf(line, "%31s %199s", what, name) == 2 && strcmp(what, "netns") == 0)
+            run_argv(NULL, IP("netns", "del", name), out, sizeof out);
+    }
+    if (f)
+        fclose(f);
+    if (f)
+        unlink(path);
+    /* and anything else named for this lab (a state file lost or cut short) */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "srl-%s-", lab);
+    DIR *d = opendir("/run/netns");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+            run_argv(NULL, IP("netns", "del", de->d_name), out, sizeof out);
+    }
+    if (d)
+        closedir(d);
+}
+
+int lab_list(char names[][TOPO_NAME_MAX + 1], int max)
+{
+    DIR *d = opendir(srlab_runbase());
+    int n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) && n < max) {
+        if (de->d_name[0] == '.' || strlen(de->d_name) > TOPO_NAME_MAX)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s/topology.yaml", srlab_runbase(), de->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0)
+            snprintf(names[n++], TOPO_NAME_MAX + 1, "%s", de->d_name);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
