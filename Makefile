@@ -53,6 +53,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps test unit lab lab-down asan fuzz bench clean
+# generated protobuf code is kept, not treated as an intermediate file
+.SECONDARY: $(PROTO_C) $(PROTO_H)
 all: $(PROGS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
@@ -97,7 +99,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LI
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
 
-unit: $(UNIT_BIN)
+# Test tools (not installed): hostile-input injectors and the like.
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_O)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+unit: $(UNIT_BIN) $(TOOL_BIN)
 
 deps:
 	tools/deps.sh

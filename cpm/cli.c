@@ -112,11 +112,13 @@ static int cli_show(struct cpm *cpm, const struct token *t, int n, bool json, st
         show_log(cpm, out, jp, 500);
     } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "processes")) {
         rc = show_processes(cpm, out, jp);
+    } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "bus")) {
+        rc = show_bus(cpm, out, jp);
     } else {
         sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, "
                   "show isa tunnel-group [N] [detail], show router [SVC] interface, "
                   "show service service-using [ies|vprn], show log log-id 99, "
-                  "show srlab processes\n", n ? t[0].text : "");
+                  "show srlab processes, show srlab bus\n", n ? t[0].text : "");
         rc = -1;
     }
     if (json) {

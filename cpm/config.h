@@ -64,6 +64,8 @@ struct cfg_tree {
 struct schema *schema_root(void);
 int schema_init(char *err, size_t errlen); /* compiles every grammar once */
 struct schema *schema_child(const struct schema *sc, const char *word);
+/* The whole command tree as text (cpm --schema, docs/cli.md). */
+char *schema_dump(void);
 
 /* ---- tree ---- */
 struct cfg_tree *cfg_tree_new(void);
@@ -106,6 +108,8 @@ bool cfg_txn_is_new(const struct cfg_txn *txn, const struct cfg_node *n);
 bool cfg_txn_old_admin(const struct cfg_txn *txn, const struct cfg_node *n, bool *admin_up);
 /* Line of the latest deletion in this transaction (for errors about what it removed). */
 int cfg_txn_last_delete_line(const struct cfg_txn *txn);
+/* Line of the latest change of any kind in this transaction. */
+int cfg_txn_last_line(const struct cfg_txn *txn);
 
 /* tree edits, recorded for rollback */
 struct cfg_node *cfg_txn_add(struct cfg_txn *txn, struct cfg_node *parent, struct schema *sc,

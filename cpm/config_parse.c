@@ -232,7 +232,8 @@ static int do_container(struct cfg_txn *txn, struct cfg_node *where, struct sche
     grammar_print(sc->g, &m, label, sizeof label);
     struct cfg_node *cur = cfg_lookup(cfg_txn_tree(txn), where, sc, key);
     if (cur) {
-        /* Creation-time attributes (customer, isa-scale-mode, tunnel) stay. */
+        /* Creation-time attributes (customer, isa-scale-mode, tunnel) stay:
+         * naming them again is fine, changing or adding them is not. */
         for (int i = 0; i < m.nvals; i++) {
             if (is_key_param(sc, m.names[i]))
                 continue;
@@ -244,8 +245,26 @@ static int do_container(struct cfg_txn *txn, struct cfg_node *where, struct sche
                 return -1;
             }
         }
+        uint64_t added = m.hits & ~cur->hits;
+        for (int w = 0; w < 64 && added; w++) {
+            if (!(added & (1ull << w)))
+                continue;
+            const char *word = grammar_lit_name(sc->g, w);
+            if (word) {
+                cfg_error_set(e, line, word,
+                              "%s %s exists without '%s'; it cannot be changed after creation",
+                              sc->word, cur->key ? cur->key : "", word);
+                return -1;
+            }
+        }
     } else {
         if ((sc->flags & SC_CREATE) && !create) {
+            /* a 'create' further on means the words before it did not parse */
+            for (int k = used; k < nargs; k++)
+                if (is_word(&args[k], "create")) {
+                    cfg_error_set(e, line, args[used].text, "%s", err);
+                    return -1;
+                }
             cfg_error_set(e, line, sc->word, "%s%s does not exist: add 'create' to create it",
                           sc->word, label);
             return -1;
@@ -268,10 +287,15 @@ static int do_container(struct cfg_txn *txn, struct cfg_node *where, struct sche
         *out_ctx = cur;
         return 0;
     }
-    struct cfg_node *ignored;
-    if (apply_cmd(txn, cur, args + used, nargs - used, line, e, &ignored) != 0)
+    struct cfg_node *inner = cur;
+    if (apply_cmd(txn, cur, args + used, nargs - used, line, e, &inner) != 0)
         return -1;
-    *out_ctx = where;
+    /* A line that ends in a deeper context moves there (service vprn 10 ...);
+     * one that ends in a leaf leaves the session where it was. */
+    bool deeper = false;
+    for (const struct cfg_node *p = inner->parent; p && !deeper; p = p->parent)
+        deeper = p == cur;
+    *out_ctx = deeper ? inner : where;
     return 0;
 }
 
@@ -401,10 +425,6 @@ int cfg_apply_text(struct cfg_txn *txn, const char *text, struct cfg_error *e)
         }
         memcpy(line, p, len);
         line[len] = 0;
-        if (memchr(line, 0, len) || strlen(line) != len) {
-            cfg_error_set(e, lineno, NULL, "line contains a NUL byte");
-            return -1;
-        }
         if (cfg_apply_line(txn, &ctx, line, lineno, e) != 0)
             return -1;
         p += len + (nl ? 1 : 0);

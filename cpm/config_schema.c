@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "strbuf.h"
 
 #define END { NULL }
 #define LEAF(w, syn) { .word = w, .syntax = syn }
@@ -219,4 +220,29 @@ struct schema *schema_child(const struct schema *sc, const char *word)
         if (strcmp(sc->children[i].word, word) == 0)
             return &sc->children[i];
     return NULL;
+}
+
+static void dump(const struct schema *sc, int depth, struct strbuf *out)
+{
+    for (int i = 0; sc->children && sc->children[i].word; i++) {
+        const struct schema *c = &sc->children[i];
+        sb_repeat(out, ' ', depth * 4);
+        sb_printf(out, "%s%s%s%s", c->word, c->syntax ? " " : "", c->syntax ? c->syntax : "",
+                  (c->flags & SC_CREATE) ? " create" : "");
+        if (c->flags & SC_ADMIN)
+            sb_printf(out, "    [shutdown: default %s]", (c->flags & SC_ADMIN_UP) ? "no shutdown" : "shutdown");
+        if (c->create_req)
+            sb_printf(out, "    [create needs: %s]", c->create_req);
+        sb_putc(out, '\n');
+        dump(c, depth + 1, out);
+    }
+}
+
+char *schema_dump(void)
+{
+    struct strbuf out;
+    sb_init(&out);
+    sb_puts(&out, "configure\n");
+    dump(&root_schema, 1, &out);
+    return sb_take(&out);
 }

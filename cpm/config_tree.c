@@ -470,6 +470,11 @@ int cfg_txn_last_delete_line(const struct cfg_txn *txn)
     return 0;
 }
 
+int cfg_txn_last_line(const struct cfg_txn *txn)
+{
+    return txn->nops ? txn->ops[txn->nops - 1].line : 0;
+}
+
 static bool attached(const struct cfg_tree *t, const struct cfg_node *n)
 {
     while (n->parent)

@@ -19,12 +19,30 @@ struct vctx {
 
 /* The line to blame for a problem found at n: the line that changed n (or
  * an ancestor) in this transaction, else the latest deletion. */
-static int blame(const struct vctx *v, const struct cfg_node *n)
+static int node_line(const struct cfg_node *n)
 {
     for (const struct cfg_node *p = n; p; p = p->parent)
         if (p->line)
             return p->line;
-    return cfg_txn_last_delete_line(v->txn);
+    return 0;
+}
+
+static int blame(const struct vctx *v, const struct cfg_node *n)
+{
+    int line = node_line(n);
+    if (!line)
+        line = cfg_txn_last_delete_line(v->txn);
+    return line ? line : cfg_txn_last_line(v->txn);
+}
+
+/* A problem at `n` caused by a change to `cause` (a port's mode breaking
+ * its SAPs): the line that changed either. */
+static int blame2(const struct vctx *v, const struct cfg_node *n, const struct cfg_node *cause)
+{
+    int line = node_line(n);
+    if (!line && cause)
+        line = node_line(cause);
+    return line ? line : blame(v, n);
 }
 
 static bool touched(const struct cfg_node *n)
@@ -139,16 +157,19 @@ static int check_port_sap(struct vctx *v, struct cfg_node *sap, const char *svc)
     if (!port)
         FAIL(v, sap, sap->key, "SAP %s in service %s: port %s is not configured", sap->key, svc,
              portname);
+    struct cfg_node *eth = cfg_child(port, "ethernet");
+    const char *err_fmt = NULL;
     if (strcmp(port_mode(port), "network") == 0)
-        FAIL(v, sap, sap->key, "SAP %s: port %s is in network mode (set 'ethernet mode access')",
-             sap->key, portname);
-    const char *encap = port_encap(port);
-    if (strcmp(encap, "null") == 0 && colon)
-        FAIL(v, sap, sap->key, "SAP %s: port %s has encap-type null, so the SAP takes no VLAN",
-             sap->key, portname);
-    if (strcmp(encap, "dot1q") == 0 && !colon)
-        FAIL(v, sap, sap->key, "SAP %s: port %s has encap-type dot1q, so the SAP needs a VLAN "
-             "(%s:<vlan>)", sap->key, portname, portname);
+        err_fmt = "SAP %s: port %s is in network mode (set 'ethernet mode access')";
+    else if (strcmp(port_encap(port), "null") == 0 && colon)
+        err_fmt = "SAP %s: port %s has encap-type null, so the SAP takes no VLAN";
+    else if (strcmp(port_encap(port), "dot1q") == 0 && !colon)
+        err_fmt = "SAP %s: port %s has encap-type dot1q, so the SAP needs a VLAN (%s:<vlan>)";
+    if (err_fmt) {
+        cfg_error_set(v->err, blame2(v, sap, eth ? eth : port), sap->key, err_fmt, sap->key,
+                      portname, portname);
+        return -1;
+    }
     return 0;
 }
 
@@ -212,13 +233,17 @@ static int rule_services(struct vctx *v)
                                   iface->key);
                     goto done;
                 }
-                const char *used = zhashx_lookup(saps, sap->key);
+                struct cfg_node *used = zhashx_lookup(saps, sap->key);
                 if (used) {
-                    cfg_error_set(v->err, blame(v, sap), sap->key,
-                                  "SAP %s is already used in service %s", sap->key, used);
+                    /* blame the SAP this change added, not the one already there */
+                    struct cfg_node *newer = node_line(sap) ? sap : used;
+                    struct cfg_node *older = newer == sap ? used : sap;
+                    cfg_error_set(v->err, blame(v, newer), sap->key,
+                                  "SAP %s is already used in service %s", sap->key,
+                                  older->parent->parent->key);
                     goto done;
                 }
-                zhashx_insert(saps, sap->key, s->key);
+                zhashx_insert(saps, sap->key, sap);
                 bool is_tunnel = strncmp(sap->key, "tunnel-", 7) == 0;
                 if (is_tunnel ? check_tunnel_sap(v, iface, sap, svc) : check_port_sap(v, sap, svc))
                     goto done;
@@ -244,24 +269,25 @@ static int rule_router_ports(struct vctx *v)
     zhashx_t *used = zhashx_new();
     int rc = -1;
     cfg_each(iface, croot(v, "router"), "interface") {
-        const char *p = cfg_leaf(iface, "port", "port");
+        struct cfg_node *pn = cfg_child(iface, "port");
+        const char *p = cfg_get(pn, "port");
         if (!p)
             continue;
         struct cfg_node *port = cfg_find(v->tree, v->tree->root, "port", p);
         if (!port) {
-            cfg_error_set(v->err, blame(v, iface), p, "interface \"%s\": port %s is not configured",
+            cfg_error_set(v->err, blame(v, pn), p, "interface \"%s\": port %s is not configured",
                           iface->key, p);
             goto done;
         }
         if (strcmp(port_mode(port), "access") == 0) {
-            cfg_error_set(v->err, blame(v, iface), p,
+            cfg_error_set(v->err, blame2(v, pn, cfg_child(port, "ethernet")), p,
                           "interface \"%s\": port %s is in access mode (network interfaces need "
                           "network or hybrid mode)", iface->key, p);
             goto done;
         }
         const char *other = zhashx_lookup(used, p);
         if (other) {
-            cfg_error_set(v->err, blame(v, iface), p, "port %s is already used by interface \"%s\"",
+            cfg_error_set(v->err, blame(v, pn), p, "port %s is already used by interface \"%s\"",
                           p, other);
             goto done;
         }
@@ -322,19 +348,29 @@ static int add_pfx(struct pfx **arr, size_t *n, const char *s, const struct cfg_
 
 /* RFC-free rule of the router: the subnets of a routing instance's
  * interfaces may not overlap. */
-static int check_instance_addresses(struct vctx *v, struct cfg_node *inst, const char *label)
+static void collect_addresses(struct cfg_node *inst, struct pfx **arr, size_t *n)
 {
-    if (!inst)
-        return 0;
-    struct pfx *arr = NULL;
-    size_t n = 0;
     cfg_each(iface, inst, "interface") {
         struct cfg_node *a = cfg_child(iface, "address");
         if (a)
-            add_pfx(&arr, &n, cfg_get(a, "address"), a, iface->key);
+            add_pfx(arr, n, cfg_get(a, "address"), a, iface->key);
         cfg_each(a6, cfg_child(iface, "ipv6"), "address")
-            add_pfx(&arr, &n, cfg_get(a6, "address"), a6, iface->key);
+            add_pfx(arr, n, cfg_get(a6, "address"), a6, iface->key);
     }
+}
+
+/* inst: the routing instance; with_ies: Base, which holds every IES's
+ * interfaces as well (IES is part of the Base routing instance). */
+static int check_instance_addresses(struct vctx *v, struct cfg_node *inst, bool with_ies,
+                                    const char *label)
+{
+    struct pfx *arr = NULL;
+    size_t n = 0;
+    if (inst)
+        collect_addresses(inst, &arr, &n);
+    if (with_ies)
+        cfg_each(ies, croot(v, "service"), "ies")
+            collect_addresses(ies, &arr, &n);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         for (size_t j = i + 1; j < n; j++) {
@@ -355,15 +391,14 @@ static int check_instance_addresses(struct vctx *v, struct cfg_node *inst, const
 
 static int rule_addresses(struct vctx *v)
 {
-    if (check_instance_addresses(v, croot(v, "router"), "router Base"))
+    if (check_instance_addresses(v, croot(v, "router"), true, "router Base"))
         return -1;
-    struct cfg_node *service = croot(v, "service");
-    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next) {
-        if (strcmp(s->sc->word, "customer") == 0 || !touched(s))
+    cfg_each(s, croot(v, "service"), "vprn") {
+        if (!touched(s))
             continue;
         char label[48];
         snprintf(label, sizeof label, "%s %s", s->sc->word, s->key);
-        if (check_instance_addresses(v, s, label))
+        if (check_instance_addresses(v, s, false, label))
             return -1;
     }
     return 0;

@@ -122,6 +122,7 @@ int show_router_interface(struct cpm *cpm, const char *service, struct strbuf *o
                           struct json *j);
 int show_service_using(struct cpm *cpm, const char *type, struct strbuf *out, struct json *j);
 int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j);
+int show_bus(struct cpm *cpm, struct strbuf *out, struct json *j);
 
 /* ---- oper.c: operational state derived from config and cards ---- */
 const char *oper_card(struct cpm *cpm, struct cfg_node *card);        /* "up", "down", ... */
@@ -135,5 +136,7 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
 /* ---- table helpers (show_util.c) ---- */
 void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */
 void show_title(struct strbuf *out, const char *title);
+/* One table row: formatted, trailing blanks removed, newline added. */
+void show_row(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -472,7 +472,7 @@ int grammar_check_value(const struct gel *e, const char *in, char *out, size_t o
         if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
             h += 2;
         size_t n = strlen(h);
-        if (n == 0 || n > 128 || n % 2) {
+        if (n == 0 || n > 128 || n % 2 || n + 3 > outlen) {
             snprintf(err, errlen, "'%.40s' is not an even number of hex digits (at most 128)", in);
             return -1;
         }
@@ -487,7 +487,6 @@ int grammar_check_value(const struct gel *e, const char *in, char *out, size_t o
             *o++ = (char)tolower((unsigned char)h[i]);
         }
         *o = 0;
-        (void)outlen;
         return 0;
     }
     case P_DSCP:
@@ -673,19 +672,26 @@ static void cli_quote_inner(const char *s, char *out, size_t outlen)
 
 void cli_quote(const char *s, char *out, size_t outlen)
 {
-    bool need = !*s;
+    bool need = !*s || *s == '"';
     for (const char *p = s; *p; p++)
         if (strchr(" \t\"#\\", *p))
             need = true;
     size_t o = strlen(out);
+    if (o >= outlen)
+        return;
     if (!need) {
         snprintf(out + o, outlen - o, "%s", s);
         return;
     }
-    if (o + 2 < outlen)
-        out[o++] = '"';
-    for (const char *p = s; *p && o + 3 < outlen; p++) {
-        if (*p == '"' || *p == '\\')
+    /* room for the opening quote, the text, the closing quote and the NUL */
+    if (o + 3 > outlen)
+        return;
+    out[o++] = '"';
+    for (const char *p = s; *p; p++) {
+        size_t need_bytes = (*p == '"' || *p == '\\') ? 2 : 1;
+        if (o + need_bytes + 2 > outlen)
+            break;
+        if (need_bytes == 2)
             out[o++] = '\\';
         out[o++] = *p;
     }
@@ -724,6 +730,8 @@ static void print_el(const struct gel *e, const struct gmatch *m, char *out, siz
             cli_quote_inner(m->vals[i], out, outlen);
             o = strlen(out);
             snprintf(out + o, outlen - o, "\"");
+        } else if (e->ptype == P_WORD) {
+            cli_quote(m->vals[i], out, outlen); /* "#1" must not read as a comment */
         } else
             snprintf(out + o + 1, outlen - o - 1, "%s", m->vals[i]);
         return;
@@ -797,4 +805,21 @@ static const struct gel *find_param(const struct gel *e, const char *name)
 const struct gel *grammar_param(const struct grammar *g, const char *name)
 {
     return find_param(g->root, name);
+}
+
+static const char *lit_in_opt(const struct gel *e, int id, bool in_opt)
+{
+    if (e->kind == G_LIT && e->id == id)
+        return in_opt ? e->text : NULL;
+    for (int i = 0; i < e->nkids; i++) {
+        const char *f = lit_in_opt(e->kids[i], id, in_opt || e->kind == G_OPT);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+const char *grammar_lit_name(const struct grammar *g, int id)
+{
+    return lit_in_opt(g->root, id, false);
 }

@@ -82,6 +82,10 @@ int grammar_check_value(const struct gel *param, const char *in, char *out, size
  * space before each token; strings are quoted when needed. */
 void grammar_print(const struct grammar *g, const struct gmatch *m, char *out, size_t outlen);
 
+/* The keyword of literal element id inside an optional group (a header
+ * keyword like `tunnel`), or NULL. */
+const char *grammar_lit_name(const struct grammar *g, int id);
+
 /* The parameter element called name, or NULL. */
 const struct gel *grammar_param(const struct grammar *g, const char *name);
 

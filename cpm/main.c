@@ -139,9 +139,11 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "rundir", required_argument, NULL, 'r' }, { "name", required_argument, NULL, 'n' },
         { "startup", required_argument, NULL, 's' }, { "check", required_argument, NULL, 'c' },
+        { "schema", no_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
     const char *rundir = NULL, *name = NULL, *startup = NULL, *check = NULL;
+    bool dump_schema = false;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -149,6 +151,7 @@ int main(int argc, char **argv)
         case 'n': name = optarg; break;
         case 's': startup = optarg; break;
         case 'c': check = optarg; break;
+        case 'S': dump_schema = true; break;
         default: return 2;
         }
     }
@@ -159,9 +162,15 @@ int main(int argc, char **argv)
     }
     if (check)
         return check_file(check);
+    if (dump_schema) {
+        char *text = schema_dump();
+        fputs(text, stdout);
+        free(text);
+        return 0;
+    }
     if (!rundir || !name) {
         fprintf(stderr, "usage: cpm --rundir DIR --name CHASSIS [--startup FILE]\n"
-                        "       cpm --check FILE\n");
+                        "       cpm --check FILE\n       cpm --schema\n");
         return 2;
     }
 

@@ -55,10 +55,10 @@ int show_card(struct cpm *cpm, struct strbuf *out, struct json *j)
             json_end(j);
             continue;
         }
-        sb_printf(out, "%-9s %-42s %-5s %-13s %s\n", card->key, type ? type : "(not provisioned)",
+        show_row(out, "%-9s %-40s %-5s %-13s %s", card->key, type ? type : "(not provisioned)",
                   admin_word(card->admin_up), oper, comment);
         if (equipped && type && strcmp(equipped, type) != 0)
-            sb_printf(out, "              %s\n", equipped);
+            show_row(out, "              %s", equipped);
     }
     if (j) {
         json_obj(j, NULL);
@@ -72,7 +72,7 @@ int show_card(struct cpm *cpm, struct strbuf *out, struct json *j)
         json_end(j);
         json_end(j);
     } else {
-        sb_printf(out, "%-9s %-42s %-5s %-13s\n", "A", "cpm5", "up", "up/active");
+        show_row(out, "%-9s %-40s %-5s %-13s", "A", "cpm5", "up", "up/active");
         show_rule(out, '=');
     }
     return 0;
@@ -118,10 +118,10 @@ int show_mda(struct cpm *cpm, struct strbuf *out, struct json *j)
                 json_end(j);
                 continue;
             }
-            sb_printf(out, "%-5s %-5s %-43s %-9s %s\n", first ? card->key : "", mda->key,
+            show_row(out, "%-5s %-5s %-43s %-9s %s", first ? card->key : "", mda->key,
                       type ? type : "(not provisioned)", admin_word(mda->admin_up), oper);
             if (equipped && type && strcmp(equipped, type) != 0)
-                sb_printf(out, "                %s\n", equipped);
+                show_row(out, "                %s", equipped);
             first = false;
         }
     }
@@ -149,7 +149,7 @@ int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j)
         sb_puts(out, "Process      Pid      State     Equipped Type        Config Gen  "
                      "Heartbeats\n");
         show_rule(out, '-');
-        sb_printf(out, "%-12s %-8d %-9s %-20s %-11lu %s\n", "cpm", (int)getpid(), "up", "cpm5",
+        show_row(out, "%-12s %-8d %-9s %-20s %-11lu %s", "cpm", (int)getpid(), "up", "cpm5",
                   (unsigned long)cpm->generation, "-");
     }
     zlistx_t *keys = zhashx_keys(cpm->cards);
@@ -169,7 +169,7 @@ int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j)
             json_str(j, "config_error", c->config_error);
             json_end(j);
         } else {
-            sb_printf(out, "%-12s %-8d %-9s %-20s %-11lu %lu\n", c->identity, (int)c->pid,
+            show_row(out, "%-12s %-8d %-9s %-20s %-11lu %lu", c->identity, (int)c->pid,
                       card_state_name(c->state), c->equipped[0] ? c->equipped : "-",
                       (unsigned long)c->acked_generation, (unsigned long)c->heartbeats);
         }
@@ -180,6 +180,52 @@ int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j)
         json_end(j);
     } else {
         show_rule(out, '=');
+    }
+    return 0;
+}
+
+/* Not an SR OS command: message counters of cpm's two sockets, drops by reason. */
+int show_bus(struct cpm *cpm, struct strbuf *out, struct json *j)
+{
+    const struct { const char *name; const struct bus_stats *st; } socks[] = {
+        { "cards", &cpm->bus_stats }, { "cli", &cpm->cli_stats },
+    };
+    if (j) {
+        json_obj(j, NULL);
+        json_uint(j, "config_rejects", cpm->config_rejects);
+        json_arr(j, "sockets");
+    } else {
+        show_title(out, "srlab Bus Counters");
+        sb_puts(out, "Socket   Received   Sent       Send Fail  Malformed  Unknown    "
+                     "Version    Frames\n");
+        show_rule(out, '-');
+    }
+    for (size_t i = 0; i < sizeof socks / sizeof socks[0]; i++) {
+        const struct bus_stats *st = socks[i].st;
+        if (j) {
+            json_obj(j, NULL);
+            json_str(j, "socket", socks[i].name);
+            json_uint(j, "rx", st->rx);
+            json_uint(j, "tx", st->tx);
+            json_uint(j, "tx_fail", st->tx_fail);
+            json_uint(j, "malformed", st->malformed);
+            json_uint(j, "unknown", st->unknown);
+            json_uint(j, "bad_version", st->bad_version);
+            json_uint(j, "bad_frames", st->bad_frames);
+            json_end(j);
+        } else {
+            show_row(out, "%-8s %-10lu %-10lu %-10lu %-10lu %-10lu %-10lu %lu", socks[i].name,
+                      (unsigned long)st->rx, (unsigned long)st->tx, (unsigned long)st->tx_fail,
+                      (unsigned long)st->malformed, (unsigned long)st->unknown,
+                      (unsigned long)st->bad_version, (unsigned long)st->bad_frames);
+        }
+    }
+    if (j) {
+        json_end(j);
+        json_end(j);
+    } else {
+        show_rule(out, '=');
+        sb_printf(out, "Rejected configuration changes: %lu\n", (unsigned long)cpm->config_rejects);
     }
     return 0;
 }

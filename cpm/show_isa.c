@@ -83,7 +83,7 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
         bool active = false;
         for (int k = 0; k < nact; k++)
             active |= strcmp(act[k], members[i][0]) == 0;
-        sb_printf(out, "%-8s %-13s %-9s %-10s %-10d %ld\n", members[i][0], members[i][1],
+        show_row(out, "%-8s %-13s %-9s %-10s %-10d %ld", members[i][0], members[i][1],
                   oper_mda_up(cpm, members[i][0]) ? "up" : "down",
                   active ? "active" : "standby", 0, limit);
     }
@@ -153,7 +153,7 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
                      i ? " " : "", act[i]);
         char tun[24];
         snprintf(tun, sizeof tun, "%d/%ld", 0, max);
-        sb_printf(out, "%-4s %-7s %-8s %-8s %-20s %-6s %-6s %s\n", tg->key,
+        show_row(out, "%-4s %-7s %-8s %-8s %-20s %-6s %-6s %s", tg->key,
                   multi ? "multi" : "single", p ? p : "-", b ? b : "-",
                   actives[0] ? actives : "-", tg->admin_up ? "Up" : "Down",
                   strcmp(oper, "up") == 0 ? "Up" : "Down", tun);

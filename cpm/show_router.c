@@ -50,12 +50,12 @@ static void print_row(struct cpm *cpm, const struct if_row *r, struct strbuf *ou
     }
     char opr[16];
     snprintf(opr, sizeof opr, "%s/%s", updown(up4), updown(up6));
-    sb_printf(out, "%-32s %-9s %-11s %-7s %s\n", iface->key, updown(iface->admin_up), opr, mode,
+    show_row(out, "%-32s %-9s %-11s %-7s %s", iface->key, updown(iface->admin_up), opr, mode,
               where);
     if (v4)
-        sb_printf(out, "   %-59s %s\n", v4, "n/a");
+        show_row(out, "   %-59s %s", v4, "n/a");
     cfg_each(a, v6, "address")
-        sb_printf(out, "   %-59s %s\n", cfg_get(a, "address"), up6 ? "PREFERRED" : "INACCESSIBLE");
+        show_row(out, "   %-59s %s", cfg_get(a, "address"), up6 ? "PREFERRED" : "INACCESSIBLE");
 }
 
 int show_router_interface(struct cpm *cpm, const char *service, struct strbuf *out,

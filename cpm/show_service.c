@@ -39,7 +39,7 @@ int show_service_using(struct cpm *cpm, const char *type, struct strbuf *out, st
             json_end(j);
             continue;
         }
-        sb_printf(out, "%-12s %-9s %-6s %-8s %-10ld %s\n", s->key, ies ? "IES" : "VPRN",
+        show_row(out, "%-12s %-9s %-6s %-8s %-10ld %s", s->key, ies ? "IES" : "VPRN",
                   s->admin_up ? "Up" : "Down", up ? "Up" : "Down", cfg_get_int(s, "customer", 1),
                   name ? name : "");
     }

@@ -7,7 +7,7 @@
 
 #include "strbuf.h"
 
-#define JSON_MAX_DEPTH 32
+#define JSON_MAX_DEPTH 64 /* deeper nesting is a programming error */
 
 struct json {
     struct strbuf sb;

@@ -13,9 +13,9 @@ libsqlite3-dev sqlite3
 libyaml-dev
 libreadline-dev
 libcriterion-dev
-iproute2 iputils-ping procps psmisc bridge-utils
+iproute2 iputils-ping procps psmisc bridge-utils python3 util-linux
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
-iperf3 tshark python3-scapy
+iperf3 tshark python3-scapy jq
 freeradius freeradius-utils
 clang libclang-rt-14-dev
 "

@@ -49,14 +49,19 @@ struct topology *lab_topology(const char *lab, char *err, size_t errlen)
     lab_dir(lab, dir, sizeof dir);
     snprintf(path, sizeof path, "%s/topology.dir", dir);
     FILE *f = fopen(path, "r");
+    char orig[600] = "", name[64] = "";
     if (!f || !fgets(base, sizeof base, f)) {
         if (f)
             fclose(f);
         snprintf(err, errlen, "lab %s: %s is missing", lab, path);
         return NULL;
     }
+    if (!fgets(orig, sizeof orig, f) || !fgets(name, sizeof name, f))
+        orig[0] = name[0] = 0;
     fclose(f);
     base[strcspn(base, "\n")] = 0;
+    orig[strcspn(orig, "\n")] = 0;
+    name[strcspn(name, "\n")] = 0;
     snprintf(path, sizeof path, "%s/topology.yaml", dir);
     f = fopen(path, "r");
     if (!f) {
@@ -69,6 +74,11 @@ struct topology *lab_topology(const char *lab, char *err, size_t errlen)
     text[n] = 0;
     struct topology *t = topo_parse(text, n, base, err, errlen);
     free(text);
+    if (t) {
+        t->path = strdup(orig);
+        if (name[0])
+            snprintf(t->name, sizeof t->name, "%s", name);
+    }
     return t;
 }
 
@@ -365,7 +375,8 @@ static int save_topology(const struct topology *t, const char *dir)
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    fprintf(f, "%s\n", base);
+    /* the directory relative paths start from, the file, the lab's name */
+    fprintf(f, "%s\n%s\n%s\n", base, t->path, t->name);
     return fclose(f);
 }
 
@@ -464,16 +475,37 @@ static int wait_ready(const struct topology *t, int64_t deadline)
 
 int cmd_up(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: srlab up TOPOLOGY.yaml\n");
+    const char *file = NULL, *name = NULL;
+    bool keep = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+            name = argv[++i];
+        else if (strcmp(argv[i], "--keep-on-failure") == 0)
+            keep = true;
+        else if (argv[i][0] != '-' && !file)
+            file = argv[i];
+        else
+            file = NULL, i = argc;
+    }
+    if (!file) {
+        fprintf(stderr, "usage: srlab up TOPOLOGY.yaml [--name LAB] [--keep-on-failure]\n");
         return 2;
     }
     int64_t t0 = zclock_mono();
     char err[1024];
-    struct topology *t = topo_load(argv[1], err, sizeof err);
+    struct topology *t = topo_load(file, err, sizeof err);
     if (!t) {
         fprintf(stderr, "srlab: %s\n", err);
         return 1;
+    }
+    if (name) {
+        /* the same topology under another name (tests, a second copy) */
+        if (strlen(name) > 20 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name) || !*name) {
+            fprintf(stderr, "srlab: --name: lab names are 1..20 of [a-z0-9_-]\n");
+            topo_free(&t);
+            return 2;
+        }
+        snprintf(t->name, sizeof t->name, "%s", name);
     }
     int rc = 1;
     char dir[512];
@@ -538,6 +570,11 @@ int cmd_up(int argc, char **argv)
     rc = 0;
     goto out;
 teardown:
+    if (keep) {
+        fprintf(stderr, "srlab: lab %s left as it is for inspection (srlab down %s)\n",
+                t->name, t->name);
+        goto out;
+    }
     fprintf(stderr, "srlab: removing the partly started lab %s\n", t->name);
     lab_down(t->name);
 out:

@@ -261,23 +261,34 @@ int cmd_exec(int argc, char **argv)
     }
     bool swan = n->kind == KIND_STRONGSWAN;
     topo_free(&t);
+    netns_name(lab, node, ns, sizeof ns);
+    if (netns_enter(ns) != 0) {
+        fprintf(stderr, "srlab: cannot enter %s: %s\n", ns, strerror(errno));
+        return 1;
+    }
     if (swan) {
-        /* swanctl talks to charon through /run inside charon's mount namespace */
-        bool running;
-        pid_t pid = proc_pid(lab, node, "charon", &running);
+        /* swanctl talks to charon through /run inside charon's mount
+         * namespace. setns() of a mount namespace needs a single-threaded
+         * process: the pid comes from the supervisor's pid file, not a
+         * (threaded) zmq request. */
+        char dir[512], pidfile[600];
+        node_dir(lab, node, dir, sizeof dir);
+        snprintf(pidfile, sizeof pidfile, "%s/charon.pid", dir);
+        FILE *f = fopen(pidfile, "r");
+        int pid = 0;
+        if (f) {
+            if (fscanf(f, "%d", &pid) != 1)
+                pid = 0;
+            fclose(f);
+        }
         char mnt[64];
-        snprintf(mnt, sizeof mnt, "/proc/%d/ns/mnt", (int)pid);
-        int fd = running ? open(mnt, O_RDONLY) : -1;
+        snprintf(mnt, sizeof mnt, "/proc/%d/ns/mnt", pid);
+        int fd = pid > 0 && kill(pid, 0) == 0 ? open(mnt, O_RDONLY) : -1;
         if (fd < 0 || setns(fd, CLONE_NEWNS) != 0) {
             fprintf(stderr, "srlab: %s: charon is not running\n", node);
             return 1;
         }
         close(fd);
-    }
-    netns_name(lab, node, ns, sizeof ns);
-    if (netns_enter(ns) != 0) {
-        fprintf(stderr, "srlab: cannot enter %s: %s\n", ns, strerror(errno));
-        return 1;
     }
     execvp(argv[ni + 2], argv + ni + 2);
     fprintf(stderr, "srlab: %s: %s\n", argv[ni + 2], strerror(errno));

@@ -9,7 +9,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *usage;
 } verbs[] = {
-    { "up", cmd_up, "up FILE                      start the lab a topology file describes" },
+    { "up", cmd_up, "up FILE [--name LAB]         start the lab a topology file describes" },
     { "down", cmd_down, "down [NAME|--all]            stop a lab and remove all it made" },
     { "status", cmd_status, "status [--json] [NAME]       nodes, processes and their state" },
     { "cli", cmd_cli, "cli NODE [--json] [CMD...]   the chassis CLI (interactive without CMD)" },
@@ -21,7 +21,7 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: srlab [-l LAB] VERB ...\n");
+    fprintf(out, "usage: srlab VERB [-l LAB] ...\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(out, "  srlab %s\n", verbs[i].usage);
     fprintf(out, "Labs live under $SRLAB_RUNDIR (default %s)/NAME. With several labs\n"

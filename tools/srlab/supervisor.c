@@ -192,6 +192,7 @@ static const char *const default_strongswan_conf =
     "      path = %s/charon.log\n"
     "      time_format = %%F %%T\n"
     "      default = 1\n"
+    "      flush_line = yes\n"
     "      ike = 2\n"
     "    }\n"
     "  }\n"
@@ -228,8 +229,9 @@ static int copy_file(const char *from, const char *to)
     return fclose(out);
 }
 
-/* charon needs a private /run (fixed pid file and vici socket) and its own
- * /etc/swanctl: a mount namespace of its own, set up in the child. */
+/* charon needs a private /run (fixed pid file and vici socket): a mount
+ * namespace of its own, set up in the child. Its swanctl.conf and
+ * credentials live in NODEDIR/swanctl, loaded with swanctl --file. */
 static int prepare_charon_dir(struct sup *s, const struct topo_node *n)
 {
     char dir[600], path[700];
@@ -256,14 +258,31 @@ static int prepare_charon_dir(struct sup *s, const struct topo_node *n)
     return fclose(f);
 }
 
+static int mkdir_p(const char *path)
+{
+    char buf[600];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *q = buf + 1; *q; q++) {
+        if (*q != '/')
+            continue;
+        *q = 0;
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *q = '/';
+    }
+    return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static void child_setup_charon(const struct sproc *p)
 {
-    char conf[600], sw[600];
+    char conf[600];
     snprintf(conf, sizeof conf, "%s/strongswan.conf", p->nodedir);
-    snprintf(sw, sizeof sw, "%s/swanctl", p->nodedir);
+    /* The node directory is under /run too: park it on /mnt (in this
+     * namespace only) while /run is replaced, then bind it back. */
     if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") != 0 ||
-        mount(sw, "/etc/swanctl", NULL, MS_BIND, NULL) != 0) {
+        mount(p->nodedir, "/mnt", NULL, MS_BIND, NULL) != 0 ||
+        mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") != 0 || mkdir_p(p->nodedir) != 0 ||
+        mount("/mnt", p->nodedir, NULL, MS_BIND, NULL) != 0 || umount2("/mnt", MNT_DETACH) != 0) {
         fprintf(stderr, "charon: cannot set up its mount namespace: %s\n", strerror(errno));
         _exit(126);
     }
@@ -383,9 +402,14 @@ static void charon_load(struct sup *s, struct sproc *p)
             dup2(out, 1);
             dup2(out, 2);
         }
-        if (fd < 0 || setns(fd, CLONE_NEWNS) != 0 || netns_enter(p->ns) != 0)
+        /* the network namespace first: its handle is under /run/netns,
+         * which charon's mount namespace hides */
+        if (fd < 0 || netns_enter(p->ns) != 0 || setns(fd, CLONE_NEWNS) != 0)
             _exit(126);
-        execlp("swanctl", "swanctl", "--load-all", "--uri", "unix:///run/charon.vici", NULL);
+        char file[600];
+        snprintf(file, sizeof file, "%s/swanctl/swanctl.conf", p->nodedir);
+        execlp("swanctl", "swanctl", "--load-all", "--file", file, "--uri",
+               "unix:///run/charon.vici", NULL);
         _exit(127);
     }
     int status = 0;

@@ -339,7 +339,8 @@ static int parse_node(struct tctx *c, const char *name, const struct ynode *body
     static const char *const sr_keys[] = { "kind", "config", "cards", "mcs", "restart", NULL };
     static const char *const linux_keys[] = { "kind", "exec", NULL };
     static const char *const bridge_keys[] = { "kind", NULL };
-    static const char *const swan_keys[] = { "kind", "swanctl", "strongswan-conf", "restart", NULL };
+    static const char *const swan_keys[] = { "kind", "swanctl", "strongswan-conf", "exec",
+                                             "restart", NULL };
     const char *const *keys;
     if (strcmp(kind, "sr") == 0) {
         n->kind = KIND_SR;
