@@ -72,6 +72,7 @@ static void set_state(struct cpm *cpm, struct card_proc *c, enum card_state s, c
     snprintf(c->down_reason, sizeof c->down_reason, "%s", s == CARD_DOWN ? why : "");
     log_info("card_state", "card=%s from=%s to=%s reason=%s", log_q(c->identity),
              card_state_name(old), card_state_name(s), log_q(why));
+    cpm->state_changed = true; /* pushes follow: ISA activity, IOM lists */
     char subject[32];
     card_subject(c, subject, sizeof subject);
     if (s == CARD_DOWN)
@@ -148,11 +149,25 @@ static void push_one(struct cpm *cpm, struct card_proc *c, bool force)
     send_config(cpm, c, bytes, len);
 }
 
+/* Iterate over a snapshot: zhashx_lookup() (cards_get) resets the hash's
+ * own cursor, and building a card's configuration looks cards up. The
+ * snapshot is a NULL-terminated array of borrowed pointers; free() it. */
+static struct card_proc **snapshot(struct cpm *cpm)
+{
+    size_t n = zhashx_size(cpm->cards), i = 0;
+    struct card_proc **all = calloc(n + 1, sizeof *all);
+    for (struct card_proc *c = zhashx_first(cpm->cards); c && i < n; c = zhashx_next(cpm->cards))
+        all[i++] = c;
+    return all;
+}
+
 void cards_push_all(struct cpm *cpm, bool force)
 {
-    for (struct card_proc *c = zhashx_first(cpm->cards); c; c = zhashx_next(cpm->cards))
-        if (c->state != CARD_DOWN)
-            push_one(cpm, c, force);
+    struct card_proc **all = snapshot(cpm);
+    for (struct card_proc **c = all; *c; c++)
+        if ((*c)->state != CARD_DOWN)
+            push_one(cpm, *c, force);
+    free(all);
 }
 
 static void on_register(struct cpm *cpm, const char *identity, const Srlab__Register *r)
@@ -320,7 +335,9 @@ static bool process_alive(pid_t pid)
 void cards_health_tick(struct cpm *cpm)
 {
     int64_t now = zclock_mono();
-    for (struct card_proc *c = zhashx_first(cpm->cards); c; c = zhashx_next(cpm->cards)) {
+    struct card_proc **all = snapshot(cpm);
+    for (struct card_proc **cp = all; *cp; cp++) {
+        struct card_proc *c = *cp;
         if (c->state == CARD_DOWN)
             continue;
         if (!process_alive(c->pid))
@@ -328,4 +345,5 @@ void cards_health_tick(struct cpm *cpm)
         else if (now - c->last_seen_ms > CPM_DEAD_INTERVAL_MS)
             set_state(cpm, c, CARD_DOWN, "heartbeat timeout");
     }
+    free(all);
 }

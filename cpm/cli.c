@@ -82,14 +82,65 @@ static bool is_word(const struct token *t, const char *w)
     return !t->quoted && strcmp(t->text, w) == 0;
 }
 
+/* One request being run: where output goes, and what a query needs to park it. */
+struct cli_run {
+    struct cpm *cpm;
+    struct cli_session *s;
+    zframe_t *client;
+    bool json;
+    const char *line;
+    const char *rest;          /* lines after this one */
+    struct strbuf *out;
+    bool parked;               /* a query took over the request */
+};
+
+/* Parks the request on a query to the IOMs (see query.c). */
+static int park(struct cli_run *r, const char *what, uint32_t svc, const char *filter,
+                show_render_fn *render)
+{
+    query_start(r->cpm, r->s, r->client, r->json, r->line, r->rest, r->out, 0, what, svc, filter,
+                render);
+    r->parked = true;
+    return 0;
+}
+
 /* ---- show ---------------------------------------------------------------- */
 
-static int cli_show(struct cpm *cpm, const struct token *t, int n, bool json, struct strbuf *out)
+static int cli_show(struct cli_run *r, const struct token *t, int n)
 {
+    struct cpm *cpm = r->cpm;
+    struct strbuf *out = r->out;
+    bool json = r->json;
     if (n > 0 && is_word(&t[n - 1], "json")) {
-        json = true;
+        json = r->json = true;
         n--;
     }
+    /* state that lives in the IOMs: ask them */
+    if (n >= 1 && is_word(&t[0], "port"))
+        return park(r, "ports", 0, n >= 2 ? t[1].text : NULL, render_port);
+    if (n >= 2 && is_word(&t[0], "router")) {
+        bool svc_given = n >= 3 && !is_word(&t[1], "route-table") && !is_word(&t[1], "arp") &&
+                         !is_word(&t[1], "neighbor");
+        uint32_t svc = svc_given ? (uint32_t)strtoul(t[1].text, NULL, 10) : 0;
+        const struct token *w = &t[svc_given ? 2 : 1];
+        if (svc_given && (!svc || !cfg_find(cpm->tree, cfg_child(cpm->tree->root, "service"),
+                                            "vprn", t[1].text))) {
+            sb_printf(out, "Error: service %s is not a VPRN\n", t[1].text);
+            return -1;
+        }
+        if (is_word(w, "route-table"))
+            return park(r, "routes", svc, NULL, render_route_table);
+        if (is_word(w, "arp"))
+            return park(r, "arp", svc, NULL, render_arp);
+        if (is_word(w, "neighbor"))
+            return park(r, "neighbors", svc, NULL, render_neighbor);
+    }
+    if (n >= 5 && is_word(&t[0], "service") && is_word(&t[1], "id") && is_word(&t[3], "sap") &&
+        is_word(&t[n - 1], "stats"))
+        return park(r, "saps", (uint32_t)strtoul(t[2].text, NULL, 10), t[4].text,
+                    render_sap_stats);
+    if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "dataplane"))
+        return park(r, "counters", 0, NULL, render_dataplane);
     struct json j;
     json_init(&j);
     struct json *jp = json ? &j : NULL;
@@ -108,6 +159,13 @@ static int cli_show(struct cpm *cpm, const struct token *t, int n, bool json, st
         rc = show_router_interface(cpm, t[1].text, out, jp);
     } else if (n >= 2 && is_word(&t[0], "service") && is_word(&t[1], "service-using")) {
         rc = show_service_using(cpm, n >= 3 ? t[2].text : NULL, out, jp);
+    } else if (n >= 1 && is_word(&t[0], "debug")) {
+        char *text = cfg_debug_display(cpm->tree);
+        sb_puts(out, text);
+        free(text);
+    } else if (n >= 3 && is_word(&t[0], "service") && is_word(&t[1], "id") &&
+               is_word(&t[3 < n ? 3 : 2], "base")) {
+        rc = show_service_base(cpm, t[2].text, out, jp);
     } else if (n >= 1 && is_word(&t[0], "log")) {
         show_log(cpm, out, jp, 500);
     } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "processes")) {
@@ -115,10 +173,11 @@ static int cli_show(struct cpm *cpm, const struct token *t, int n, bool json, st
     } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "bus")) {
         rc = show_bus(cpm, out, jp);
     } else {
-        sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, "
-                  "show isa tunnel-group [N] [detail], show router [SVC] interface, "
-                  "show service service-using [ies|vprn], show log log-id 99, "
-                  "show srlab processes, show srlab bus\n", n ? t[0].text : "");
+        sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, show port "
+                  "[PORT], show isa tunnel-group [N] [detail], show router [SVC] interface | "
+                  "route-table | arp | neighbor, show service service-using [ies|vprn], show "
+                  "service id N base, show service id N sap SAP stats, show debug, show log "
+                  "log-id 99, show srlab processes | bus | dataplane\n", n ? t[0].text : "");
         rc = -1;
     }
     if (json) {
@@ -202,9 +261,12 @@ fail:
     return -1;
 }
 
-int cli_exec_line(struct cpm *cpm, struct cli_session *s, const char *line, bool json,
-                  struct strbuf *out)
+static int exec_line(struct cli_run *r)
 {
+    struct cpm *cpm = r->cpm;
+    struct cli_session *s = r->s;
+    struct strbuf *out = r->out;
+    const char *line = r->line;
     char buf[CLI_MAX_LINE], err[256];
     struct token t[CLI_MAX_TOKENS];
     if (strlen(line) >= CLI_MAX_LINE) {
@@ -219,7 +281,7 @@ int cli_exec_line(struct cpm *cpm, struct cli_session *s, const char *line, bool
     if (n == 0)
         return 0;
     if (is_word(&t[0], "show"))
-        return cli_show(cpm, t + 1, n - 1, json, out);
+        return cli_show(r, t + 1, n - 1);
     if (is_word(&t[0], "admin"))
         return cli_admin(cpm, t + 1, n - 1, out);
     if (is_word(&t[0], "environment"))
@@ -252,6 +314,44 @@ static void reply(struct cpm *cpm, zframe_t *identity, uint32_t session, int sta
     env.body_case = SRLAB__ENVELOPE__BODY_CLI_REPLY;
     env.cli_reply = &r;
     bus_send(cpm->cli, identity, &env, &cpm->cli_stats);
+}
+
+/* Runs input's lines in order; the first error stops them. Returns true
+ * when a line parked the request on a query (the reply is sent later). */
+static bool run_lines(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool json,
+                      const char *input, struct strbuf *out, int *status)
+{
+    char *copy = strdup(input);
+    char *line = copy;
+    bool parked = false;
+    while (line && *status == 0) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        struct cli_run r = { .cpm = cpm, .s = s, .client = client, .json = json, .line = line,
+                             .rest = nl ? nl + 1 : "", .out = out };
+        if (exec_line(&r) != 0)
+            *status = 1;
+        if (r.parked) {
+            parked = true;
+            break;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(copy);
+    return parked;
+}
+
+void cli_resume(struct cpm *cpm, zframe_t *client, uint32_t sid, bool json, const char *rest,
+                struct strbuf *out, int status)
+{
+    struct cli_session *s = session_get(cpm, sid);
+    char pr[300] = "";
+    if (s && status == 0 && rest && *rest && run_lines(cpm, s, client, json, rest, out, &status))
+        return;
+    if (s)
+        prompt(cpm, s, pr, sizeof pr);
+    reply(cpm, client, sid, status, out->s, pr);
 }
 
 static int run_file(struct cpm *cpm, const char *text, bool check_only, struct strbuf *out)
@@ -345,15 +445,10 @@ void cli_on_request(struct cpm *cpm, zframe_t *identity, bus_msg_t *env)
             s = session_new(cpm);
         sid = s->id;
         s->last_used_ms = zclock_mono();
-        /* several lines run one after the other; the first error stops them */
-        char *copy = strdup(input), *save = NULL;
-        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            if (cli_exec_line(cpm, s, line, req->json, &out) != 0) {
-                status = 1;
-                break;
-            }
+        if (run_lines(cpm, s, identity, req->json, input, &out, &status)) {
+            sb_free(&out);
+            return; /* parked: the reply comes when the query is answered */
         }
-        free(copy);
         prompt(cpm, s, pr, sizeof pr);
         break;
     }

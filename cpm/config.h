@@ -22,6 +22,7 @@
 #define SC_MULTI     0x10  /* several instances, told apart by key params */
 #define SC_PRESENCE  0x20  /* singleton container shown even when empty */
 #define SC_NOEMPTY   0x40  /* leaf: 'no X' takes no arguments */
+#define SC_DEBUG     0x80  /* the `debug` tree: entered from the root, not printed by display-config */
 
 struct schema {
     const char *word;
@@ -139,5 +140,7 @@ int cli_tokenize(const char *line, char *buf, size_t buflen, struct token *toks,
 /* display-config of the whole tree, or `info` of one node's subtree. */
 char *cfg_display(const struct cfg_tree *tree, const char *banner);
 char *cfg_info(const struct cfg_node *n);
+/* The `debug` tree (mirror sources), as `show debug` prints it. */
+char *cfg_debug_display(const struct cfg_tree *tree);
 
 #endif

@@ -335,7 +335,7 @@ static int apply_cmd(struct cfg_txn *txn, struct cfg_node *ctx, const struct tok
         if (sc)
             break;
     }
-    if (!sc) {
+    if (!sc || (sc->flags & SC_DEBUG)) {
         char path[256];
         cfg_context_path(ctx, path, sizeof path);
         cfg_error_set(e, line, t[0].text, "unknown command in %s", path);
@@ -364,7 +364,24 @@ int cfg_apply_tokens(struct cfg_txn *txn, struct cfg_node **ctx, const struct to
             return -1;
         }
         if (*ctx)
-            *ctx = (*ctx)->parent;
+            *ctx = ((*ctx)->sc->flags & SC_DEBUG) ? NULL : (*ctx)->parent;
+        return 0;
+    }
+    if (is_word(&t[0], "debug")) {
+        /* `debug` is a root command of its own; its tree hangs off the root */
+        struct cfg_node *root = cfg_txn_tree(txn)->root;
+        struct schema *dsc = schema_child(root->sc, "debug");
+        struct cfg_node *dbg = cfg_lookup(cfg_txn_tree(txn), root, dsc, NULL);
+        if (!dbg)
+            dbg = cfg_txn_add(txn, root, dsc, NULL, lineno);
+        if (n == 1) {
+            *ctx = dbg;
+            return 0;
+        }
+        struct cfg_node *out = dbg;
+        if (apply_cmd(txn, dbg, t + 1, n - 1, lineno, e, &out) != 0)
+            return -1;
+        *ctx = (!*ctx && out == dbg) ? NULL : out;
         return 0;
     }
     if (is_word(&t[0], "configure")) {
@@ -440,7 +457,8 @@ void cfg_context_path(const struct cfg_node *ctx, char *out, size_t outlen)
         chain[depth++] = c;
     out[0] = 0;
     size_t o = 0;
-    for (int i = depth - 1; i >= 0; i--) {
+    bool debug = depth >= 2 && (chain[depth - 2]->sc->flags & SC_DEBUG);
+    for (int i = depth - 1 - (debug ? 1 : 0); i >= 0; i--) {
         const char *w = chain[i]->parent ? chain[i]->sc->word : "config";
         o += (size_t)snprintf(out + o, o < outlen ? outlen - o : 0, "%s%s", o ? ">" : "", w);
         if (o >= outlen)

@@ -126,7 +126,7 @@ char *cfg_display(const struct cfg_tree *tree, const char *banner)
     size_t count = sorted_children(tree->root, &kids);
     const struct schema *section = NULL;
     for (size_t i = 0; i < count; i++) {
-        if (!worth_printing(kids[i]))
+        if (!worth_printing(kids[i]) || (kids[i]->sc->flags & SC_DEBUG))
             continue;
         if (kids[i]->sc != section && kids[i]->sc->section) {
             section = kids[i]->sc;
@@ -149,5 +149,17 @@ char *cfg_info(const struct cfg_node *n)
     print_children(&sb, n, 0);
     if (n->parent && (n->sc->flags & SC_ADMIN))
         sb_puts(&sb, n->admin_up ? "no shutdown\n" : "shutdown\n");
+    return sb_take(&sb);
+}
+
+char *cfg_debug_display(const struct cfg_tree *tree)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    const struct cfg_node *dbg = cfg_child(tree->root, "debug");
+    sb_puts(&sb, "debug\n");
+    if (dbg)
+        print_children(&sb, dbg, 1);
+    sb_puts(&sb, "exit\n");
     return sb_take(&sb);
 }

@@ -70,8 +70,16 @@ static struct schema isa_children[] = {
 };
 
 /* ---- services ---- */
+static struct schema sap_qos_children[] = {
+    LEAF("qos", "<id:1..65535>"),
+    LEAF("filter", "ip <id:1..65535>"),
+    END,
+};
+
 static struct schema sap_children[] = {
     DESCRIPTION,
+    { .word = "ingress", .children = sap_qos_children, .flags = SC_CONTAINER },
+    { .word = "egress", .children = sap_qos_children, .flags = SC_CONTAINER },
     END,
 };
 
@@ -83,6 +91,8 @@ static struct schema ipv6_children[] = {
 static struct schema svc_interface_children[] = {
     DESCRIPTION,
     LEAF("address", "<address:prefix4>"),
+    LEAF("arp-timeout", "<seconds:0..65535>"),
+    LEAF("ip-mtu", "<mtu:512..9786>"),
     { .word = "ipv6", .children = ipv6_children, .flags = SC_CONTAINER | SC_PRESENCE },
     { .word = "sap", .syntax = "<sap:sap>", .key = "sap", .children = sap_children,
       .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN | SC_ADMIN_UP },
@@ -147,6 +157,8 @@ static struct schema router_interface_children[] = {
     DESCRIPTION,
     LEAF("address", "<address:prefix4>"),
     LEAF("port", "<port:port>"),
+    LEAF("arp-timeout", "<seconds:0..65535>"),
+    LEAF("ip-mtu", "<mtu:512..9786>"),
     { .word = "ipv6", .children = ipv6_children, .flags = SC_CONTAINER | SC_PRESENCE },
     END,
 };
@@ -161,6 +173,94 @@ static struct schema router_children[] = {
     END,
 };
 
+/* ---- qos ---- */
+#define FC_ENUM "<fc:be|l2|af|l1|h2|ef|h1|nc>"
+
+static struct schema sap_ingress_children[] = {
+    DESCRIPTION,
+    LEAF("default-fc", FC_ENUM),
+    { .word = "dscp", .syntax = "<dscp:dscp> fc " FC_ENUM, .key = "dscp", .flags = SC_MULTI },
+    END,
+};
+
+static struct schema egress_fc_children[] = {
+    LEAF("dscp-in-profile", "<dscp:dscp>"),
+    LEAF("dscp-out-profile", "<dscp:dscp>"),
+    END,
+};
+
+static struct schema sap_egress_children[] = {
+    DESCRIPTION,
+    { .word = "fc", .syntax = FC_ENUM, .key = "fc", .children = egress_fc_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+static struct schema qos_children[] = {
+    { .word = "sap-ingress", .syntax = "<id:1..65535>", .key = "id",
+      .children = sap_ingress_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    { .word = "sap-egress", .syntax = "<id:1..65535>", .key = "id",
+      .children = sap_egress_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+/* ---- filter ---- */
+static struct schema match_children[] = {
+    LEAF("src-ip", "<prefix:net4>"),
+    LEAF("dst-ip", "<prefix:net4>"),
+    LEAF("src-port", "eq <port:0..65535>"),
+    LEAF("dst-port", "eq <port:0..65535>"),
+    END,
+};
+
+static struct schema filter_entry_children[] = {
+    DESCRIPTION,
+    { .word = "match", .syntax = "[protocol <protocol:@ip-protocol>]", .children = match_children,
+      .flags = SC_CONTAINER | SC_PRESENCE },
+    LEAF("action", "<action:forward|drop>"),
+    END,
+};
+
+static struct schema ip_filter_children[] = {
+    DESCRIPTION,
+    LEAF("default-action", "<action:forward|drop>"),
+    { .word = "entry", .syntax = "<id:1..65535>", .key = "id", .children = filter_entry_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+static struct schema filter_children[] = {
+    { .word = "ip-filter", .syntax = "<id:1..65535>", .key = "id", .children = ip_filter_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+/* ---- mirror ---- */
+static struct schema mirror_dest_children[] = {
+    DESCRIPTION,
+    END,
+};
+
+static struct schema mirror_children[] = {
+    { .word = "mirror-dest", .syntax = "<id:1..2147483647>", .key = "id",
+      .children = mirror_dest_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    END,
+};
+
+/* ---- debug (not part of the configuration: `debug` at the root) ---- */
+static struct schema mirror_source_children[] = {
+    { .word = "port", .syntax = "<port:port> [egress] [ingress]", .key = "port", .flags = SC_MULTI },
+    { .word = "sap", .syntax = "<sap:sap> [egress] [ingress]", .key = "sap", .flags = SC_MULTI },
+    { .word = "ip-filter", .syntax = "<id:1..65535> entry <entry:1..65535>", .flags = SC_MULTI },
+    END,
+};
+
+static struct schema debug_children[] = {
+    { .word = "mirror-source", .syntax = "<id:1..2147483647>", .key = "id",
+      .children = mirror_source_children, .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN },
+    END,
+};
+
 /* ---- root ---- */
 static struct schema configure_children[] = {
     { .word = "system", .children = system_children, .flags = SC_CONTAINER,
@@ -169,12 +269,19 @@ static struct schema configure_children[] = {
       .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN | SC_ADMIN_UP, .section = "Card Configuration" },
     { .word = "port", .syntax = "<port:port>", .key = "port", .children = port_children,
       .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN, .section = "Port Configuration" },
+    { .word = "qos", .children = qos_children, .flags = SC_CONTAINER,
+      .section = "QoS Policy Configuration" },
+    { .word = "filter", .children = filter_children, .flags = SC_CONTAINER,
+      .section = "Filter Configuration" },
+    { .word = "mirror", .children = mirror_children, .flags = SC_CONTAINER,
+      .section = "Mirror Configuration" },
     { .word = "isa", .children = isa_children, .flags = SC_CONTAINER,
       .section = "ISA Configuration" },
     { .word = "service", .children = service_children, .flags = SC_CONTAINER,
       .section = "Service Configuration" },
     { .word = "router", .children = router_children, .flags = SC_CONTAINER,
       .section = "Router (Network Side) Configuration" },
+    { .word = "debug", .children = debug_children, .flags = SC_CONTAINER | SC_DEBUG },
     END,
 };
 

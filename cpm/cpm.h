@@ -76,6 +76,7 @@ struct cpm {
     uint64_t started_ms;
     uint64_t event_seq;
     uint64_t config_rejects;
+    bool state_changed;        /* card states moved: re-push what depends on them */
 };
 
 /* ---- cards.c ---- */
@@ -109,9 +110,24 @@ const struct cfg_oper *cpm_oper(struct cpm *cpm);
 void cli_on_request(struct cpm *cpm, zframe_t *identity, bus_msg_t *env);
 void cli_expire_sessions(struct cpm *cpm);
 void cli_sessions_destroy(struct cpm *cpm);
-/* Runs one interactive command for a session; output appended to out. */
-int cli_exec_line(struct cpm *cpm, struct cli_session *s, const char *line, bool json,
-                  struct strbuf *out);
+/* Continues a parked request after its query was answered: runs the rest
+ * of its lines (status 0) and replies to the client. */
+void cli_resume(struct cpm *cpm, zframe_t *client, uint32_t session, bool json,
+                const char *rest, struct strbuf *out, int status);
+
+/* ---- query.c: show commands answered from the IOMs' state ---- */
+typedef int show_render_fn(struct cpm *cpm, const char *line, const Srlab__QueryReply **replies,
+                           size_t n, bool incomplete, struct strbuf *out, struct json *j);
+void query_start(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool json,
+                 const char *line, const char *rest, struct strbuf *out, int status,
+                 const char *what, uint32_t svc, const char *filter, show_render_fn *render);
+void query_on_reply(struct cpm *cpm, bus_msg_t **env);
+void query_tick(struct cpm *cpm);
+void query_destroy_all(void);
+
+/* ---- show_port.c, show_route.c, show_sap.c: rendered from IOM replies ---- */
+show_render_fn render_port, render_route_table, render_arp, render_neighbor, render_sap_stats,
+    render_dataplane;
 
 /* ---- show_*.c: each prints text into out, or JSON into j when j is set ---- */
 int show_card(struct cpm *cpm, struct strbuf *out, struct json *j);
@@ -121,6 +137,7 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool detail, struc
 int show_router_interface(struct cpm *cpm, const char *service, struct strbuf *out,
                           struct json *j);
 int show_service_using(struct cpm *cpm, const char *type, struct strbuf *out, struct json *j);
+int show_service_base(struct cpm *cpm, const char *id, struct strbuf *out, struct json *j);
 int show_processes(struct cpm *cpm, struct strbuf *out, struct json *j);
 int show_bus(struct cpm *cpm, struct strbuf *out, struct json *j);
 
@@ -132,6 +149,10 @@ bool oper_port_up(struct cpm *cpm, const char *port);
 bool oper_service_up(struct cpm *cpm, struct cfg_node *svc);
 bool oper_interface_up(struct cpm *cpm, struct cfg_node *svc, struct cfg_node *iface);
 const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags, size_t flen);
+/* The ISAs carrying a tunnel group's tunnels now (until the tunnel-group
+ * manager of ISA failover decides it: primary, else backup; the first
+ * active-mda-number members that are up). */
+int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max);
 
 /* ---- table helpers (show_util.c) ---- */
 void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */

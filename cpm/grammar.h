@@ -99,5 +99,8 @@ void cli_quote(const char *s, char *out, size_t outlen);
 /* Catalogue lookup used by P_CATALOGUE parameters (config_hw.c). */
 bool catalogue_has(const char *catalogue, const char *value);
 const char *catalogue_list(const char *catalogue);
+int ip_protocol_number(const char *name_or_number);
+/* A DSCP name (be, ef, afXY, csN, nc1, nc2) or number as its value. */
+int dscp_value(const char *name_or_number);
 
 #endif

@@ -71,7 +71,9 @@ static int on_bus(zloop_t *loop, zsock_t *sock, void *arg)
     struct cpm *cpm = arg;
     zframe_t *identity = NULL;
     bus_msg_t *env = bus_recv(sock, &identity, &cpm->bus_stats);
-    if (env)
+    if (env && env->body_case == SRLAB__ENVELOPE__BODY_QUERY_REPLY)
+        query_on_reply(cpm, &env); /* takes env */
+    else if (env)
         cards_on_message(cpm, identity, env);
     bus_free(&env);
     zframe_destroy(&identity);
@@ -95,7 +97,13 @@ static int on_health(zloop_t *loop, int timer_id, void *arg)
 {
     (void)loop;
     (void)timer_id;
-    cards_health_tick(arg);
+    struct cpm *cpm = arg;
+    cards_health_tick(cpm);
+    query_tick(cpm);
+    if (cpm->state_changed) {
+        cpm->state_changed = false;
+        cards_push_all(cpm, false);
+    }
     return 0;
 }
 
@@ -244,6 +252,7 @@ out:
         cards_destroy(&cpm);
     if (cpm.sessions)
         cli_sessions_destroy(&cpm);
+    query_destroy_all();
     cfg_tree_free(&cpm.tree);
     cfg_store_close(&cpm.store);
     free(cpm.rundir);

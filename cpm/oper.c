@@ -151,3 +151,25 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
     snprintf(flags, flen, "%s", up ? "no-resources" : "no-active");
     return "down";
 }
+
+int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max)
+{
+    int n = 0;
+    if (!tg->admin_up || max < 1)
+        return 0;
+    if (!cfg_child(tg, "multi-active")) {
+        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+        if (p && oper_mda_up(cpm, p))
+            out[n++] = p;
+        else if (b && oper_mda_up(cpm, b))
+            out[n++] = b;
+        return n;
+    }
+    long want = cfg_get_int(cfg_child(tg, "active-mda-number"), "count", 1);
+    cfg_each(m, tg, "mda") {
+        const char *mda = cfg_get(m, "mda");
+        if (n < max && n < want && oper_mda_up(cpm, mda))
+            out[n++] = mda;
+    }
+    return n;
+}

@@ -47,6 +47,13 @@ static Srlab__InterfaceConfig *build_interface(struct arena *a, struct cfg_node 
     i->port = arena_strdup(a, port ? port : "");
     const char *desc = cfg_leaf(iface, "description", "text");
     i->description = arena_strdup(a, desc ? desc : "");
+    i->arp_timeout = (uint32_t)cfg_get_int(cfg_child(iface, "arp-timeout"), "seconds", 0);
+    i->ip_mtu = (uint32_t)cfg_get_int(cfg_child(iface, "ip-mtu"), "mtu", 0);
+    struct cfg_node *in = cfg_child(sap, "ingress"), *out = cfg_child(sap, "egress");
+    i->ingress_qos = (uint32_t)cfg_get_int(cfg_child(in, "qos"), "id", 0);
+    i->egress_qos = (uint32_t)cfg_get_int(cfg_child(out, "qos"), "id", 0);
+    i->ingress_filter = (uint32_t)cfg_get_int(cfg_child(in, "filter"), "id", 0);
+    i->egress_filter = (uint32_t)cfg_get_int(cfg_child(out, "filter"), "id", 0);
     return i;
 }
 
@@ -109,6 +116,119 @@ static void build_services(struct arena *a, struct cpm *cpm, Srlab__CardConfig *
     }
 }
 
+static void build_qos(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg)
+{
+    struct cfg_node *qos = cfg_child(cpm->tree->root, "qos");
+    cfg_each(pol, qos, "sap-ingress") {
+        Srlab__QosPolicy *q = arena_alloc(a, sizeof *q);
+        srlab__qos_policy__init(q);
+        q->id = (uint32_t)atoi(pol->key);
+        q->ingress = true;
+        const char *dfc = cfg_leaf(pol, "default-fc", "fc");
+        q->default_fc = arena_strdup(a, dfc ? dfc : "be");
+        cfg_each(d, pol, "dscp") {
+            Srlab__DscpMap *m = arena_alloc(a, sizeof *m);
+            srlab__dscp_map__init(m);
+            m->dscp = (uint32_t)dscp_value(cfg_get(d, "dscp"));
+            m->fc = arena_strdup(a, cfg_get(d, "fc"));
+            PUSH(a, q, dscp, m);
+        }
+        PUSH(a, cfg, qos, q);
+    }
+    cfg_each(pol, qos, "sap-egress") {
+        Srlab__QosPolicy *q = arena_alloc(a, sizeof *q);
+        srlab__qos_policy__init(q);
+        q->id = (uint32_t)atoi(pol->key);
+        q->default_fc = arena_strdup(a, "");
+        cfg_each(fc, pol, "fc") {
+            const char *d = cfg_leaf(fc, "dscp-in-profile", "dscp");
+            if (!d)
+                d = cfg_leaf(fc, "dscp-out-profile", "dscp");
+            if (!d)
+                continue;
+            Srlab__DscpMap *m = arena_alloc(a, sizeof *m);
+            srlab__dscp_map__init(m);
+            m->dscp = (uint32_t)dscp_value(d);
+            m->fc = arena_strdup(a, fc->key);
+            PUSH(a, q, dscp, m);
+        }
+        PUSH(a, cfg, qos, q);
+    }
+}
+
+static void build_filters(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg)
+{
+    cfg_each(fl, cfg_child(cpm->tree->root, "filter"), "ip-filter") {
+        Srlab__IpFilter *f = arena_alloc(a, sizeof *f);
+        srlab__ip_filter__init(f);
+        f->id = (uint32_t)atoi(fl->key);
+        const char *da = cfg_leaf(fl, "default-action", "action");
+        f->default_drop = da && strcmp(da, "drop") == 0;
+        cfg_each(en, fl, "entry") {
+            Srlab__FilterEntry *e = arena_alloc(a, sizeof *e);
+            srlab__filter_entry__init(e);
+            e->id = (uint32_t)atoi(en->key);
+            struct cfg_node *m = cfg_child(en, "match");
+            const char *proto = cfg_get(m, "protocol");
+            e->protocol = proto ? ip_protocol_number(proto) : -1;
+            const char *s = cfg_leaf(m, "src-ip", "prefix"), *d = cfg_leaf(m, "dst-ip", "prefix");
+            e->src_ip = arena_strdup(a, s ? s : "");
+            e->dst_ip = arena_strdup(a, d ? d : "");
+            e->src_port = (int32_t)cfg_get_int(cfg_child(m, "src-port"), "port", -1);
+            e->dst_port = (int32_t)cfg_get_int(cfg_child(m, "dst-port"), "port", -1);
+            const char *act = cfg_leaf(en, "action", "action");
+            e->drop = act && strcmp(act, "drop") == 0;
+            PUSH(a, f, entries, e);
+        }
+        PUSH(a, cfg, filters, f);
+    }
+}
+
+static void build_mirrors(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg)
+{
+    cfg_each(md, cfg_child(cpm->tree->root, "mirror"), "mirror-dest") {
+        Srlab__MirrorDest *d = arena_alloc(a, sizeof *d);
+        srlab__mirror_dest__init(d);
+        d->id = (uint32_t)atoi(md->key);
+        d->admin_up = md->admin_up;
+        char file[600];
+        snprintf(file, sizeof file, "%s/mirror-%s.pcap", cpm->rundir, md->key);
+        d->file = arena_strdup(a, file);
+        PUSH(a, cfg, mirror_dests, d);
+    }
+    cfg_each(ms, cfg_child(cpm->tree->root, "debug"), "mirror-source") {
+        if (!ms->admin_up)
+            continue;
+        uint32_t dest = (uint32_t)atoi(ms->key);
+        for (struct cfg_node *c = ms->child; c; c = c->next) {
+            Srlab__MirrorSource *s = arena_alloc(a, sizeof *s);
+            srlab__mirror_source__init(s);
+            s->dest = dest;
+            s->port = arena_strdup(a, strcmp(c->sc->word, "port") == 0 ? c->key : "");
+            s->sap = arena_strdup(a, strcmp(c->sc->word, "sap") == 0 ? c->key : "");
+            if (strcmp(c->sc->word, "ip-filter") == 0) {
+                s->filter = (uint32_t)cfg_get_int(c, "id", 0);
+                s->entry = (uint32_t)cfg_get_int(c, "entry", 0);
+                s->ingress = true;
+            } else {
+                /* neither direction named: both, as on the router */
+                bool in = cfg_hit(c, "ingress"), out = cfg_hit(c, "egress");
+                s->ingress = in || !out;
+                s->egress = out || !in;
+            }
+            if (s->sap[0]) {
+                /* the service of the SAP */
+                struct cfg_node *svcs = cfg_child(cpm->tree->root, "service");
+                for (struct cfg_node *sv = svcs ? svcs->child : NULL; sv; sv = sv->next)
+                    cfg_each(ifc, sv, "interface") cfg_each(sp, ifc, "sap")
+                        if (strcmp(sp->key, c->key) == 0)
+                            s->svc = (uint32_t)atoi(sv->key);
+            }
+            PUSH(a, cfg, mirror_sources, s);
+        }
+    }
+}
+
 static bool group_has_isa(struct cfg_node *tg, const char *isa)
 {
     const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
@@ -143,6 +263,12 @@ static void build_tunnel_groups(struct arena *a, struct cpm *cpm, Srlab__CardCon
         t->reassembly_ms = re ? (uint32_t)cfg_get_int(re, "ms", 2000) : 0;
         t->responder_only = cfg_child(tg, "ipsec-responder-only") != NULL;
         t->this_isa_member = only_isa != NULL;
+        char flags[64];
+        t->oper_up = strcmp(oper_tunnel_group(cpm, tg, flags, sizeof flags), "up") == 0;
+        const char *act[16];
+        int nact = tunnel_group_active_isas(cpm, tg, act, 16);
+        for (int k = 0; k < nact; k++)
+            PUSH(a, t, active_isas, arena_strdup(a, act[k]));
         PUSH(a, cfg, tunnel_groups, t);
     }
 }
@@ -161,11 +287,24 @@ uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
         }
         build_services(&a, cpm, cfg);
         build_tunnel_groups(&a, cpm, cfg, NULL);
+        build_qos(&a, cpm, cfg);
+        build_filters(&a, cpm, cfg);
+        build_mirrors(&a, cpm, cfg);
         break;
     case SRLAB__ROLE__ROLE_ISA: {
         char isa[16];
         snprintf(isa, sizeof isa, "%u/%u", card->slot, card->mda);
         build_tunnel_groups(&a, cpm, cfg, isa);
+        /* the IOMs whose dataplane this ISA joins: every IOM with ports (by
+         * name, not by walking cpm->cards: the caller is walking it) */
+        cfg->iom_slots = arena_alloc(&a, sizeof *cfg->iom_slots * 10);
+        for (unsigned slot = 1; slot <= 10; slot++) {
+            char id[16];
+            snprintf(id, sizeof id, "iom-%u", slot);
+            const struct card_proc *c = cards_get(cpm, id);
+            if (c && c->n_port_mdas > 0)
+                cfg->iom_slots[cfg->n_iom_slots++] = slot;
+        }
         break;
     }
     default:

@@ -14,29 +14,6 @@ static long scale_limit(const char *mode)
     return 32000;
 }
 
-/* The ISAs carrying the group's tunnels now. */
-static int active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max)
-{
-    int n = 0;
-    if (!tg->admin_up)
-        return 0;
-    if (!cfg_child(tg, "multi-active")) {
-        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
-        if (p && oper_mda_up(cpm, p))
-            out[n++] = p;
-        else if (b && oper_mda_up(cpm, b))
-            out[n++] = b;
-        return n;
-    }
-    long want = cfg_get_int(cfg_child(tg, "active-mda-number"), "count", 1);
-    cfg_each(m, tg, "mda") {
-        const char *mda = cfg_get(m, "mda");
-        if (n < max && n < want && oper_mda_up(cpm, mda))
-            out[n++] = mda;
-    }
-    return n;
-}
-
 static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
 {
     char title[64], flags[64];
@@ -46,7 +23,7 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
     const char *mode = cfg_get(tg, "mode");
     struct cfg_node *re = cfg_child(tg, "reassembly");
     const char *act[16];
-    int nact = active_isas(cpm, tg, act, 16);
+    int nact = tunnel_group_active_isas(cpm, tg, act, 16);
     snprintf(title, sizeof title, "ISA Tunnel Group %s", tg->key);
     show_title(out, title);
     sb_printf(out, "Description        : %s\n", desc ? desc : "(Not Specified)");
@@ -117,7 +94,7 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
         bool multi = cfg_child(tg, "multi-active") != NULL;
         const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
         const char *act[16];
-        int nact = active_isas(cpm, tg, act, 16);
+        int nact = tunnel_group_active_isas(cpm, tg, act, 16);
         long limit = scale_limit(cfg_get(tg, "mode"));
         long max = limit * (nact ? nact : 1);
         if (j) {

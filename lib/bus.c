@@ -21,6 +21,10 @@ const char *bus_body_name(int body_case)
     case SRLAB__ENVELOPE__BODY_CPM_STATUS: return "cpm_status";
     case SRLAB__ENVELOPE__BODY_SUP_REQUEST: return "sup_request";
     case SRLAB__ENVELOPE__BODY_SUP_REPLY: return "sup_reply";
+    case SRLAB__ENVELOPE__BODY_QUERY: return "query";
+    case SRLAB__ENVELOPE__BODY_QUERY_REPLY: return "query_reply";
+    case SRLAB__ENVELOPE__BODY_LINK_REQUEST: return "link_request";
+    case SRLAB__ENVELOPE__BODY_LINK_REPLY: return "link_reply";
     default: return "unknown";
     }
 }

@@ -13,7 +13,7 @@ libsqlite3-dev sqlite3
 libyaml-dev
 libreadline-dev
 libcriterion-dev
-iproute2 iputils-ping procps psmisc bridge-utils python3 util-linux
+iproute2 iputils-ping procps psmisc bridge-utils python3 util-linux ethtool
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 iperf3 tshark python3-scapy jq
 freeradius freeradius-utils

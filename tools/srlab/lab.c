@@ -112,6 +112,13 @@ static int make_link(const struct topology *t, const struct topo_link *l, int in
             goto fail;
         if (ip_ok(ns[e], IP("link", "set", ifname[e], "up"), err, errlen, what))
             goto fail;
+        /* A real wire carries frames no bigger than its MTU, with their
+         * checksums filled in: no segmentation or checksum offload on veths
+         * (iom reads and writes raw frames; so do captures). */
+        const char *argv[] = { "ethtool", "-K", ifname[e], "tx", "off", "rx", "off", "tso",
+                               "off", "gso", "off", "gro", "off", NULL };
+        char out[256];
+        run_argv(ns[e], argv, out, sizeof out);
     }
     return 0;
 fail: {

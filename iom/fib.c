@@ -1,0 +1,249 @@
+/* Forwarding tables, one per routing instance: local, direct (connected) and
+ * static routes. Longest-prefix match hashes (prefix length, masked
+ * address) for each length present, longest first. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iom.h"
+
+static size_t alen(int family)
+{
+    return family == AF_INET ? 4 : 16;
+}
+
+static void mask(uint8_t *out, const uint8_t *in, int family, int plen)
+{
+    size_t n = alen(family);
+    for (size_t i = 0; i < n; i++) {
+        int bits = plen - (int)i * 8;
+        uint8_t m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+        out[i] = in[i] & m;
+    }
+}
+
+static size_t slot_of(const struct fib *f, int family, int plen, const uint8_t *masked)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(family * 131 + plen);
+    size_t n = alen(family);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ masked[i]) * 16777619u;
+    return h & (f->nslots - 1);
+}
+
+void fib_clear(struct fib *f)
+{
+    f->n = 0;
+    if (f->slots)
+        memset(f->slots, 0, f->nslots * sizeof *f->slots);
+    memset(f->lens4, 0, sizeof f->lens4);
+    memset(f->lens6, 0, sizeof f->lens6);
+}
+
+void fib_free(struct fib *f)
+{
+    free(f->routes);
+    free(f->slots);
+    memset(f, 0, sizeof *f);
+}
+
+struct route *fib_add(struct fib *f, const struct route *r)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 64;
+        f->routes = realloc(f->routes, f->cap * sizeof *f->routes);
+    }
+    struct route *dst = &f->routes[f->n++];
+    *dst = *r;
+    mask(dst->addr, r->addr, r->family, r->plen);
+    return dst;
+}
+
+/* Picks the best route per prefix (lowest preference, then lowest next hop)
+ * among active candidates, and indexes it. */
+void fib_build_index(struct fib *f)
+{
+    size_t want = 64;
+    while (want < f->n * 2)
+        want *= 2;
+    if (want != f->nslots) {
+        free(f->slots);
+        f->slots = calloc(want, sizeof *f->slots);
+        f->nslots = want;
+    } else {
+        memset(f->slots, 0, f->nslots * sizeof *f->slots);
+    }
+    memset(f->lens4, 0, sizeof f->lens4);
+    memset(f->lens6, 0, sizeof f->lens6);
+    for (size_t i = 0; i < f->n; i++) {
+        struct route *r = &f->routes[i];
+        r->active = false;
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        struct route *r = &f->routes[i];
+        if (!r->oif && !r->blackhole)
+            continue; /* unresolved */
+        size_t s = slot_of(f, r->family, r->plen, r->addr);
+        for (;;) {
+            struct route *cur = f->slots[s];
+            if (!cur) {
+                f->slots[s] = r;
+                break;
+            }
+            if (cur->family == r->family && cur->plen == r->plen &&
+                memcmp(cur->addr, r->addr, alen(r->family)) == 0) {
+                bool better = r->pref < cur->pref ||
+                              (r->pref == cur->pref &&
+                               memcmp(r->nh, cur->nh, alen(r->family)) < 0);
+                if (better)
+                    f->slots[s] = r;
+                break;
+            }
+            s = (s + 1) & (f->nslots - 1);
+        }
+        if (r->family == AF_INET)
+            f->lens4[0] |= 1ull << r->plen; /* lengths 0..32 */
+        else
+            f->lens6[r->plen / 64] |= 1ull << (r->plen % 64);
+    }
+    for (size_t s = 0; s < f->nslots; s++)
+        if (f->slots[s])
+            f->slots[s]->active = true;
+}
+
+static bool has_len(const struct fib *f, int family, int plen)
+{
+    if (family == AF_INET)
+        return (f->lens4[0] >> plen) & 1;
+    return (f->lens6[plen / 64] >> (plen % 64)) & 1;
+}
+
+const struct route *fib_lookup(const struct fib *f, int family, const uint8_t *addr)
+{
+    if (!f->nslots)
+        return NULL;
+    int maxlen = family == AF_INET ? 32 : 128;
+    uint8_t m[16];
+    for (int plen = maxlen; plen >= 0; plen--) {
+        if (!has_len(f, family, plen))
+            continue;
+        mask(m, addr, family, plen);
+        size_t s = slot_of(f, family, plen, m);
+        for (;;) {
+            const struct route *r = f->slots[s];
+            if (!r)
+                break;
+            if (r->family == family && r->plen == plen && memcmp(r->addr, m, alen(family)) == 0)
+                return r;
+            s = (s + 1) & (f->nslots - 1);
+        }
+    }
+    return NULL;
+}
+
+/* ---- building an instance's table from its interfaces and static routes --------- */
+
+static bool parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
+{
+    char a[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof a)
+        return false;
+    memcpy(a, s, (size_t)(slash - s));
+    a[slash - s] = 0;
+    *family = strchr(a, ':') ? AF_INET6 : AF_INET;
+    *plen = atoi(slash + 1);
+    return inet_pton(*family, a, addr) == 1;
+}
+
+/* The direct route of an up interface that covers nh, if any. */
+static struct iom_if *resolve_nh(struct fib *f, int family, const uint8_t *nh)
+{
+    struct iom_if *best = NULL;
+    int best_len = -1;
+    uint8_t a[16], b[16];
+    for (size_t i = 0; i < f->n; i++) {
+        const struct route *r = &f->routes[i];
+        if (r->proto != ROUTE_DIRECT || r->family != family || !r->oif || !r->oif->oper_up)
+            continue;
+        mask(a, nh, family, r->plen);
+        mask(b, r->addr, family, r->plen);
+        if (memcmp(a, b, alen(family)) == 0 && r->plen > best_len) {
+            best = r->oif;
+            best_len = r->plen;
+        }
+    }
+    return best;
+}
+
+static void add_if_routes(struct fib *f, struct iom_if *ifp, uint64_t now)
+{
+    if (!ifp->oper_up)
+        return;
+    struct route r = { .family = AF_INET, .pref = 0, .oif = ifp, .since_ms = now };
+    if (ifp->has_v4) {
+        r.proto = ROUTE_LOCAL;
+        r.plen = 32;
+        memcpy(r.addr, ifp->v4, 4);
+        fib_add(f, &r);
+        r.proto = ROUTE_DIRECT;
+        r.plen = (uint8_t)ifp->v4_len;
+        fib_add(f, &r);
+    }
+    r.family = AF_INET6;
+    for (int i = 0; i < ifp->n6; i++) {
+        r.proto = ROUTE_LOCAL;
+        r.plen = 128;
+        memcpy(r.addr, ifp->v6[i], 16);
+        fib_add(f, &r);
+        r.proto = ROUTE_DIRECT;
+        r.plen = (uint8_t)ifp->v6_len[i];
+        memcpy(r.addr, ifp->v6[i], 16);
+        fib_add(f, &r);
+    }
+}
+
+void fib_rebuild(struct iom *iom, struct iom_inst *inst)
+{
+    struct fib *f = &inst->fib;
+    uint64_t now = mono_ms();
+    fib_clear(f);
+    for (size_t i = 0; i < iom->n_ifs; i++)
+        if (iom->ifs[i]->inst == inst)
+            add_if_routes(f, iom->ifs[i], now);
+    /* static routes of the instance (Base: the router's; VPRN: its own) */
+    const Srlab__CardConfig *cfg = iom->config;
+    for (size_t s = 0; cfg && s < cfg->n_services; s++) {
+        const Srlab__ServiceConfig *svc = cfg->services[s];
+        bool mine = inst->id == 0 ? svc->type == SRLAB__SERVICE_TYPE__SVC_BASE
+                                  : svc->type == SRLAB__SERVICE_TYPE__SVC_VPRN && svc->id == inst->id;
+        if (!mine || (!svc->admin_up && svc->type != SRLAB__SERVICE_TYPE__SVC_BASE))
+            continue;
+        for (size_t k = 0; k < svc->n_static_routes; k++) {
+            const Srlab__StaticRoute *sr = svc->static_routes[k];
+            struct route r = { .proto = ROUTE_STATIC, .pref = 5, .metric = 1, .since_ms = now };
+            int family, plen;
+            if (!sr->admin_up || !parse_prefix(sr->prefix, &family, r.addr, &plen))
+                continue;
+            r.family = (uint8_t)family;
+            r.plen = (uint8_t)plen;
+            if (strcmp(sr->next_hop, "black-hole") == 0) {
+                r.blackhole = true;
+            } else {
+                if (inet_pton(family, sr->next_hop, r.nh) != 1)
+                    continue; /* an IPv4 next hop of an IPv6 prefix: not usable */
+                r.has_nh = true;
+                r.oif = resolve_nh(f, family, r.nh);
+            }
+            fib_add(f, &r);
+        }
+    }
+    fib_build_index(f);
+}
+
+void iom_rebuild_all_fibs(struct iom *iom)
+{
+    for (struct iom_inst *inst = iom->insts; inst; inst = inst->next)
+        fib_rebuild(iom, inst);
+}

@@ -1,0 +1,98 @@
+/* Packet buffers: a free list grown on demand up to PKT_POOL_MAX, and the
+ * one place a packet is dropped (counted by reason, per port or globally). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "iom.h"
+
+uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t mono_ms(void)
+{
+    return mono_ns() / 1000000ull;
+}
+
+struct pkt *pkt_alloc(struct iom *iom)
+{
+    struct pkt *p = iom->free_pkts;
+    if (p) {
+        iom->free_pkts = p->next;
+    } else {
+        if (iom->pkts_allocated >= PKT_POOL_MAX)
+            return NULL;
+        p = malloc(sizeof *p);
+        if (!p)
+            return NULL;
+        iom->pkts_allocated++;
+    }
+    p->next = NULL;
+    p->data = p->buf + PKT_HEADROOM;
+    p->len = 0;
+    p->in_port = -1;
+    p->vlan = -1;
+    p->in_if = NULL;
+    p->fc = FC_BE;
+    return p;
+}
+
+void pkt_free(struct iom *iom, struct pkt *p)
+{
+    if (!p)
+        return;
+    p->next = iom->free_pkts;
+    iom->free_pkts = p;
+}
+
+void pkt_free_list(struct iom *iom, struct pkt *p)
+{
+    while (p) {
+        struct pkt *next = p->next;
+        pkt_free(iom, p);
+        p = next;
+    }
+}
+
+struct pkt *pkt_copy(struct iom *iom, const uint8_t *data, size_t len)
+{
+    if (len > PKT_MAX) {
+        iom->drops[DROP_OVERSIZE]++;
+        return NULL;
+    }
+    struct pkt *p = pkt_alloc(iom);
+    if (!p) {
+        iom->drops[DROP_NO_BUFFER]++;
+        return NULL;
+    }
+    memcpy(p->data, data, len);
+    p->len = (uint32_t)len;
+    return p;
+}
+
+void iom_drop(struct iom *iom, struct pkt *p, enum drop_reason r, int port)
+{
+    if (port >= 0 && (size_t)port < iom->n_ports)
+        iom->ports[port].drops[r]++;
+    else
+        iom->drops[r]++;
+    if (p && p->in_if && p->in_if->kind == IFK_SAP) {
+        p->in_if->in_dropped_pkts++;
+        p->in_if->in_dropped_octets += p->len;
+    }
+    pkt_free(iom, p);
+}
+
+const char *drop_name(enum drop_reason r)
+{
+    static const char *const names[] = {
+#define X(id, name) name,
+        DROP_REASONS(X)
+#undef X
+    };
+    return (unsigned)r < DROP_MAX ? names[r] : "?";
+}

@@ -1,0 +1,591 @@
+/* Ports of this IOM: a veth opened with libpcap (or a udp pseudo-wire),
+ * link state, counters, batched transmit, and the link impairments srlab
+ * asks for (down, loss, delay, rate) applied to frames the port sends. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hw.h"
+#include "iom.h"
+#include "log.h"
+
+void iom_port_ifname(const char *port, char *out, size_t len)
+{
+    snprintf(out, len, "e%s", port);
+    for (char *p = out; *p; p++)
+        if (*p == '/')
+            *p = '-';
+}
+
+int iom_port_index(const struct iom *iom, const char *name)
+{
+    for (size_t i = 0; i < iom->n_ports; i++)
+        if (strcmp(iom->ports[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool port_usable(const struct iom_port *p)
+{
+    return p->link_up && p->admin_up && p->configured && !p->ctl_down;
+}
+
+/* A udp pseudo-wire's socket lives in the root namespace (where the lab's
+ * loopback is), opened from this process by entering it for a moment. */
+static int udp_open(struct iom_port *p, unsigned local, unsigned remote)
+{
+    int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    int root = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+    int fd = -1;
+    if (self < 0 || root < 0 || setns(root, CLONE_NEWNET) != 0)
+        goto out;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)local) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    int buf = 4 << 20;
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+    }
+    p->udp_peer.sin_family = AF_INET;
+    p->udp_peer.sin_port = htons((uint16_t)remote);
+    p->udp_peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setns(self, CLONE_NEWNET);
+out:
+    if (self >= 0)
+        close(self);
+    if (root >= 0)
+        close(root);
+    return fd;
+}
+
+int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
+                   Srlab__Register *reg, Srlab__MdaInfo *infos, Srlab__MdaInfo **info_ptrs)
+{
+    /* --mdas "1=me10-10gb-sfp+,2=me6-10gb-sfp+" */
+    char *copy = strdup(mdas_arg ? mdas_arg : ""), *save = NULL;
+    size_t n_mdas = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        unsigned mda;
+        char type[32];
+        const struct hw_mda_type *mt = NULL;
+        if (sscanf(tok, "%u=%31s", &mda, type) != 2 || mda < 1 || mda > IOM_MAX_PORT_MDAS ||
+            n_mdas >= IOM_MAX_PORT_MDAS || !(mt = hw_mda_type(type)) || mt->ports <= 0) {
+            fprintf(stderr, "iom: bad --mdas entry '%s' (want N=port-mda-type)\n", tok);
+            free(copy);
+            return -1;
+        }
+        srlab__mda_info__init(&infos[n_mdas]);
+        infos[n_mdas].mda = mda;
+        infos[n_mdas].equipped_type = strdup(type);
+        info_ptrs[n_mdas] = &infos[n_mdas];
+        n_mdas++;
+        iom->ports = realloc(iom->ports, sizeof *iom->ports * (iom->n_ports + (size_t)mt->ports));
+        for (int n = 1; n <= mt->ports; n++) {
+            struct iom_port *p = &iom->ports[iom->n_ports++];
+            memset(p, 0, sizeof *p);
+            p->iom = iom;
+            snprintf(p->name, sizeof p->name, "%u/%u/%d", iom->slot, mda, n);
+            iom_port_ifname(p->name, p->ifname, sizeof p->ifname);
+            p->fd = p->udp_fd = -1;
+            p->wire_mtu = 1500;
+            p->mtu = 1514;
+            snprintf(p->mode, sizeof p->mode, "network");
+            snprintf(p->encap, sizeof p->encap, "null");
+        }
+    }
+    free(copy);
+    reg->mdas = info_ptrs;
+    reg->n_mdas = n_mdas;
+
+    /* --udp "1/1/3=40001:40000,..." local:remote UDP ports on 127.0.0.1 */
+    copy = strdup(udp_arg ? udp_arg : "");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char name[32];
+        unsigned local, remote;
+        int i;
+        if (sscanf(tok, "%31[^=]=%u:%u", name, &local, &remote) != 3 || local > 65535 ||
+            remote > 65535 || (i = iom_port_index(iom, name)) < 0) {
+            fprintf(stderr, "iom: bad --udp entry '%s' (want PORT=LOCAL:REMOTE)\n", tok);
+            free(copy);
+            return -1;
+        }
+        struct iom_port *p = &iom->ports[i];
+        p->udp = true;
+        p->udp_fd = udp_open(p, local, remote);
+        if (p->udp_fd < 0) {
+            fprintf(stderr, "iom: port %s: cannot bind udp port %u: %s\n", name, local,
+                    strerror(errno));
+            free(copy);
+            return -1;
+        }
+        /* a stable, locally administered MAC for a port without a veth */
+        uint32_t h = 2166136261u;
+        for (const char *c = iom->rundir; *c; c++)
+            h = (h ^ (uint8_t)*c) * 16777619u;
+        for (const char *c = name; *c; c++)
+            h = (h ^ (uint8_t)*c) * 16777619u;
+        uint8_t mac[6] = { 0x02, 0x5e, (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8),
+                           (uint8_t)h };
+        memcpy(p->mac, mac, 6);
+        p->present = p->link_up = true;
+        p->fd = p->udp_fd;
+    }
+    free(copy);
+    return 0;
+}
+
+static int on_port_readable(zloop_t *loop, zmq_pollitem_t *item, void *arg);
+
+static int pcap_open_port(struct iom *iom, struct iom_port *p)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t *pc = pcap_create(p->ifname, err);
+    if (!pc)
+        goto fail;
+    pcap_set_snaplen(pc, PKT_MAX);
+    pcap_set_promisc(pc, 1);
+    pcap_set_immediate_mode(pc, 1);
+    pcap_set_buffer_size(pc, 8 << 20);
+    if (pcap_activate(pc) < 0) {
+        snprintf(err, sizeof err, "%s", pcap_geterr(pc));
+        pcap_close(pc);
+        goto fail;
+    }
+    pcap_setdirection(pc, PCAP_D_IN);
+    if (pcap_setnonblock(pc, 1, err) != 0) {
+        pcap_close(pc);
+        goto fail;
+    }
+    p->pcap = pc;
+    p->fd = pcap_get_selectable_fd(pc);
+    int sndbuf = 4 << 20;
+    setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    log_info("port_open", "port=%s if=%s", p->name, p->ifname);
+    (void)iom;
+    return 0;
+fail:
+    log_warn("port_open_failed", "port=%s if=%s reason=%s", p->name, p->ifname, log_q(err));
+    return -1;
+}
+
+static void attach(struct iom *iom, struct iom_port *p)
+{
+    if (!iom->loop || p->fd < 0)
+        return;
+    zmq_pollitem_t item = { .fd = p->fd, .events = ZMQ_POLLIN };
+    zloop_poller(iom->loop, &item, on_port_readable, p);
+}
+
+static void port_close(struct iom *iom, struct iom_port *p)
+{
+    if (!p->pcap)
+        return;
+    if (iom->loop) {
+        zmq_pollitem_t item = { .fd = p->fd };
+        zloop_poller_end(iom->loop, &item);
+    }
+    pcap_close(p->pcap);
+    p->pcap = NULL;
+    p->fd = -1;
+    pkt_free_list(iom, p->dq_head);
+    p->dq_head = p->dq_tail = NULL;
+    p->dq_len = 0;
+    for (unsigned i = 0; i < p->ntx; i++)
+        pkt_free(iom, p->txq[i]);
+    p->ntx = 0;
+}
+
+void iom_ports_attach(struct iom *iom)
+{
+    for (size_t i = 0; i < iom->n_ports; i++)
+        attach(iom, &iom->ports[i]);
+}
+
+bool iom_ports_poll(struct iom *iom)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return false;
+    bool changed = false;
+    for (size_t i = 0; i < iom->n_ports; i++) {
+        struct iom_port *p = &iom->ports[i];
+        if (p->udp)
+            continue;
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        memcpy(ifr.ifr_name, p->ifname, strnlen(p->ifname, IFNAMSIZ - 1));
+        bool present = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+        bool up = present && (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+        uint8_t mac[6] = { 0 };
+        unsigned mtu = 1500;
+        if (present && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+            memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+        if (present && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+            mtu = (unsigned)ifr.ifr_mtu;
+        if (present && !p->pcap && pcap_open_port(iom, p) == 0)
+            attach(iom, p);
+        if (!present && p->pcap)
+            port_close(iom, p);
+        if (present != p->present || up != p->link_up || memcmp(mac, p->mac, 6) ||
+            mtu != p->wire_mtu) {
+            changed = true;
+            if (up != p->link_up)
+                log_info("port_link", "port=%s link=%s", p->name, up ? "up" : "down");
+            p->present = present;
+            p->link_up = up;
+            memcpy(p->mac, mac, 6);
+            p->wire_mtu = mtu;
+        }
+    }
+    close(fd);
+    return changed;
+}
+
+void iom_ports_report(struct iom *iom)
+{
+    if (!iom->card || !card_is_registered(iom->card))
+        return;
+    size_t n = iom->n_ports ? iom->n_ports : 1;
+    Srlab__PortState *states = calloc(n, sizeof *states);
+    Srlab__PortState **ptrs = calloc(n, sizeof *ptrs);
+    char (*macs)[18] = calloc(n, sizeof *macs);
+    for (size_t i = 0; i < iom->n_ports; i++) {
+        const struct iom_port *p = &iom->ports[i];
+        srlab__port_state__init(&states[i]);
+        states[i].port = (char *)p->name;
+        states[i].present = p->present;
+        /* cpm shows the link as the tester set it: srlab link down is down */
+        states[i].link_up = p->link_up && !p->ctl_down;
+        mac_str(p->mac, macs[i]);
+        states[i].mac = macs[i];
+        ptrs[i] = &states[i];
+    }
+    Srlab__PortStatus ps = SRLAB__PORT_STATUS__INIT;
+    ps.ports = ptrs;
+    ps.n_ports = iom->n_ports;
+    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
+    env.body_case = SRLAB__ENVELOPE__BODY_PORT_STATUS;
+    env.port_status = &ps;
+    card_send(iom->card, &env);
+    free(macs);
+    free(ptrs);
+    free(states);
+}
+
+void iom_ports_free(struct iom *iom)
+{
+    for (size_t i = 0; i < iom->n_ports; i++) {
+        port_close(iom, &iom->ports[i]);
+        if (iom->ports[i].udp_fd >= 0)
+            close(iom->ports[i].udp_fd);
+        free(iom->ports[i].saps);
+    }
+    free(iom->ports);
+    iom->ports = NULL;
+    iom->n_ports = 0;
+}
+
+/* ---- receive ------------------------------------------------------------------- */
+
+struct rx_ctx {
+    struct iom *iom;
+    int port;
+};
+
+static void rx_frame(struct iom *iom, int idx, const uint8_t *frame, size_t len)
+{
+    struct iom_port *p = &iom->ports[idx];
+    p->rx_pkts++;
+    p->rx_octets += len;
+    if (!port_usable(p)) {
+        p->drops[DROP_PORT_DOWN]++;
+        return;
+    }
+    if (len < ETH_HDR_LEN) {
+        p->rx_errors++;
+        p->drops[DROP_RUNT]++;
+        return;
+    }
+    if (len > p->mtu + (p->dot1q ? VLAN_HDR_LEN : 0)) {
+        p->rx_errors++;
+        p->drops[DROP_OVERSIZE]++;
+        return;
+    }
+    mirror_port(iom, idx, frame, len, true);
+    struct pkt *pk = pkt_copy(iom, frame, len);
+    if (!pk) {
+        p->drops[DROP_NO_BUFFER]++;
+        return;
+    }
+    pk->in_port = (int16_t)idx;
+    l2_input(iom, idx, pk);
+}
+
+static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    struct rx_ctx *c = (struct rx_ctx *)user;
+    if (h->caplen < h->len) {
+        /* bigger than the snap length: no port carries it */
+        c->iom->ports[c->port].rx_pkts++;
+        c->iom->ports[c->port].drops[DROP_OVERSIZE]++;
+        return;
+    }
+    rx_frame(c->iom, c->port, bytes, h->caplen);
+}
+
+static int on_port_readable(zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void)loop;
+    (void)item;
+    struct iom_port *p = arg;
+    struct iom *iom = p->iom;
+    int idx = (int)(p - iom->ports);
+    iom->now_ms = mono_ms();
+    if (p->udp) {
+        static uint8_t buf[PKT_MAX];
+        for (int i = 0; i < IOM_RX_BATCH; i++) {
+            ssize_t n = recv(p->udp_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+            if (n < 0)
+                break;
+            if ((size_t)n > sizeof buf) {
+                p->rx_pkts++;
+                p->drops[DROP_OVERSIZE]++;
+                continue;
+            }
+            rx_frame(iom, idx, buf, (size_t)n);
+        }
+    } else if (p->pcap) {
+        struct rx_ctx c = { iom, idx };
+        for (int round = 0; round < 4; round++)
+            if (pcap_dispatch(p->pcap, IOM_RX_BATCH, pcap_cb, (u_char *)&c) < IOM_RX_BATCH)
+                break;
+    }
+    port_flush_all(iom);
+    handoff_flush(iom);
+    return 0;
+}
+
+/* ---- transmit ------------------------------------------------------------------- */
+
+static uint32_t rnd(struct iom *iom)
+{
+    /* xorshift: impairment loss needs speed, not cryptographic quality */
+    uint32_t x = iom->rng ? iom->rng : 2463534242u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    iom->rng = x;
+    return x;
+}
+
+static void enqueue_tx(struct iom *iom, struct iom_port *p, struct pkt *pk)
+{
+    if (p->ntx == IOM_TX_BATCH)
+        port_flush(iom, p);
+    p->txq[p->ntx++] = pk;
+}
+
+static void dq_push(struct iom_port *p, struct pkt *pk)
+{
+    pk->next = NULL;
+    if (p->dq_tail)
+        p->dq_tail->next = pk;
+    else
+        p->dq_head = pk;
+    p->dq_tail = pk;
+    p->dq_len++;
+}
+
+void port_tx(struct iom *iom, int idx, struct pkt *pk)
+{
+    struct iom_port *p = &iom->ports[idx];
+    if (!port_usable(p)) {
+        p->tx_drops++;
+        iom_drop(iom, pk, DROP_PORT_DOWN, idx);
+        return;
+    }
+    if (pk->len > p->mtu + (p->dot1q ? VLAN_HDR_LEN : 0)) {
+        p->tx_drops++;
+        iom_drop(iom, pk, DROP_OVERSIZE, idx);
+        return;
+    }
+    if (p->loss_ppm && rnd(iom) % 1000000u < p->loss_ppm) {
+        p->tx_drops++;
+        iom_drop(iom, pk, DROP_LOSS, idx);
+        return;
+    }
+    if (p->delay_ms || p->rate_kbps || p->dq_head) {
+        /* a bounded queue: about 100 ms at the configured rate, at least 256 frames */
+        unsigned limit = p->rate_kbps ? p->rate_kbps / 120 + 256 : 100000;
+        if (p->dq_len >= limit) {
+            p->tx_drops++;
+            iom_drop(iom, pk, DROP_RATE, idx);
+            return;
+        }
+        pk->release_ns = mono_ns() + (uint64_t)p->delay_ms * 1000000ull;
+        dq_push(p, pk);
+        return;
+    }
+    enqueue_tx(iom, p, pk);
+}
+
+static void sent(struct iom_port *p, const struct pkt *pk)
+{
+    p->tx_pkts++;
+    p->tx_octets += pk->len;
+}
+
+void port_flush(struct iom *iom, struct iom_port *p)
+{
+    if (!p->ntx)
+        return;
+    struct mmsghdr msgs[IOM_TX_BATCH];
+    struct iovec iov[IOM_TX_BATCH];
+    memset(msgs, 0, sizeof msgs[0] * p->ntx);
+    for (unsigned i = 0; i < p->ntx; i++) {
+        mirror_port(iom, (int)(p - iom->ports), p->txq[i]->data, p->txq[i]->len, false);
+        iov[i].iov_base = p->txq[i]->data;
+        iov[i].iov_len = p->txq[i]->len;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        if (p->udp) {
+            msgs[i].msg_hdr.msg_name = &p->udp_peer;
+            msgs[i].msg_hdr.msg_namelen = sizeof p->udp_peer;
+        }
+    }
+    unsigned done = 0;
+    while (done < p->ntx) {
+        int n = sendmmsg(p->fd, msgs + done, p->ntx - done, MSG_DONTWAIT);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            /* the rest cannot go: count each, as the wire would lose them */
+            for (unsigned i = done; i < p->ntx; i++) {
+                p->tx_drops++;
+                p->drops[DROP_TX_ERROR]++;
+            }
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            sent(p, p->txq[done + (unsigned)i]);
+        done += (unsigned)n;
+    }
+    for (unsigned i = 0; i < p->ntx; i++)
+        pkt_free(iom, p->txq[i]);
+    p->ntx = 0;
+}
+
+void port_flush_all(struct iom *iom)
+{
+    for (size_t i = 0; i < iom->n_ports; i++)
+        port_flush(iom, &iom->ports[i]);
+}
+
+/* Releases delayed frames whose time has come, within the rate limit. */
+void port_delay_tick(struct iom *iom)
+{
+    uint64_t now = mono_ns();
+    for (size_t i = 0; i < iom->n_ports; i++) {
+        struct iom_port *p = &iom->ports[i];
+        if (!p->dq_head)
+            continue;
+        if (p->rate_kbps) {
+            uint64_t elapsed = now - p->last_refill_ns;
+            uint64_t add = elapsed * p->rate_kbps / 1000000ull; /* bits */
+            uint64_t cap = (uint64_t)p->rate_kbps * 10 + 12000 * 8; /* 10 ms burst */
+            p->tokens_bits = p->tokens_bits + add > cap ? cap : p->tokens_bits + add;
+            p->last_refill_ns = now;
+        }
+        while (p->dq_head && p->dq_head->release_ns <= now) {
+            uint64_t bits = (uint64_t)p->dq_head->len * 8;
+            if (p->rate_kbps && p->tokens_bits < bits)
+                break;
+            if (p->rate_kbps)
+                p->tokens_bits -= bits;
+            struct pkt *pk = p->dq_head;
+            p->dq_head = pk->next;
+            if (!p->dq_head)
+                p->dq_tail = NULL;
+            p->dq_len--;
+            if (!port_usable(p)) {
+                p->tx_drops++;
+                iom_drop(iom, pk, DROP_PORT_DOWN, (int)i);
+                continue;
+            }
+            enqueue_tx(iom, p, pk);
+        }
+        port_flush(iom, p);
+    }
+}
+
+int port_link_control(struct iom *iom, const Srlab__LinkRequest *rq, char *err, size_t errlen)
+{
+    int idx = rq->port ? iom_port_index(iom, rq->port) : -1;
+    if (idx < 0) {
+        snprintf(err, errlen, "iom-%u has no port '%s'", iom->slot, rq->port ? rq->port : "");
+        return -1;
+    }
+    struct iom_port *p = &iom->ports[idx];
+    const char *a = rq->action ? rq->action : "";
+    if (strcmp(a, "down") == 0) {
+        p->ctl_down = true;
+    } else if (strcmp(a, "up") == 0) {
+        p->ctl_down = false;
+    } else if (strcmp(a, "set") == 0) {
+        if (rq->loss_ppm > 1000000 || rq->delay_ms > 60000) {
+            snprintf(err, errlen, "loss is 0..100%%, delay 0..60000 ms");
+            return -1;
+        }
+        p->loss_ppm = rq->loss_ppm;
+        p->delay_ms = rq->delay_ms;
+        p->rate_kbps = rq->rate_kbps;
+        p->tokens_bits = 0;
+        p->last_refill_ns = mono_ns();
+    } else if (strcmp(a, "clear") == 0) {
+        p->loss_ppm = p->delay_ms = p->rate_kbps = 0;
+    } else {
+        snprintf(err, errlen, "unknown link action '%s' (up, down, set, clear)", a);
+        return -1;
+    }
+    log_info("link_control", "port=%s action=%s ctl_down=%d loss_ppm=%u delay_ms=%u rate_kbps=%u",
+             p->name, a, p->ctl_down, p->loss_ppm, p->delay_ms, p->rate_kbps);
+    return 0;
+}
+
+void port_stats(const struct iom_port *p, Srlab__PortStats *s, char *macbuf)
+{
+    srlab__port_stats__init(s);
+    s->name = (char *)p->name;
+    s->admin_up = p->admin_up && p->configured;
+    s->link_up = p->link_up;
+    s->ctl_down = p->ctl_down;
+    s->oper_up = port_usable(p);
+    s->mtu = p->mtu;
+    mac_str(p->mac, macbuf);
+    s->mac = macbuf;
+    s->rx_packets = p->rx_pkts;
+    s->rx_octets = p->rx_octets;
+    s->tx_packets = p->tx_pkts;
+    s->tx_octets = p->tx_octets;
+    s->rx_errors = p->rx_errors;
+    s->tx_drops = p->tx_drops;
+    s->loss_ppm = p->loss_ppm;
+    s->delay_ms = p->delay_ms;
+    s->rate_kbps = p->rate_kbps;
+    s->kind = (char *)(p->udp ? "udp" : "veth");
+    s->mode = (char *)p->mode;
+    s->encap = (char *)p->encap;
+}
