@@ -292,13 +292,32 @@ static int lab_status(const char *lab, bool json)
         if (cpm_owner)
             srlab__envelope__free_unpacked(cpm_owner, NULL);
     }
+    struct link_state links[64];
+    int nl = link_states(lab, t, links, 64);
     if (json) {
+        json_end(&j);
+        json_arr(&j, "links");
+        for (int i = 0; i < nl; i++) {
+            json_obj(&j, NULL);
+            json_str(&j, "node", links[i].node);
+            json_str(&j, "port", links[i].port);
+            json_bool(&j, "down", links[i].down);
+            json_uint(&j, "loss_ppm", links[i].loss_ppm);
+            json_uint(&j, "delay_ms", links[i].delay_ms);
+            json_uint(&j, "rate_kbps", links[i].rate_kbps);
+            json_end(&j);
+        }
         json_end(&j);
         json_end(&j);
         char *text = json_take(&j);
         fputs(text, stdout);
         free(text);
     } else {
+        for (int i = 0; i < nl; i++)
+            printf("%s %s:%s  %s loss %.2f%% delay %u ms rate %s\n", i ? "    " : "Links",
+                   links[i].node, links[i].port, links[i].down ? "DOWN," : "up,",
+                   links[i].loss_ppm / 10000.0, links[i].delay_ms,
+                   links[i].rate_kbps ? "limited" : "unlimited");
         sb_free(&j.sb);
     }
     if (sup_owner)

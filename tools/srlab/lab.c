@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "srlab.h"
@@ -78,6 +81,47 @@ static int make_node(const struct topology *t, const struct topo_node *n, char *
     return 0;
 }
 
+/* A free UDP port on the root namespace's loopback (the kernel picks it). */
+static unsigned free_udp_port(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    unsigned port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* A udp pseudo-wire: each end's iom sends Ethernet frames as UDP datagrams
+ * to the other's port on 127.0.0.1. The ports are chosen now and kept in
+ * RUNDIR/udp-links for the supervisor to hand to each iom. */
+static int make_udp_link(const struct topology *t, const struct topo_link *l, const char *what,
+                         char *err, size_t errlen)
+{
+    unsigned port[2] = { free_udp_port(), free_udp_port() };
+    if (!port[0] || !port[1] || port[0] == port[1]) {
+        snprintf(err, errlen, "%s: no free UDP ports on 127.0.0.1", what);
+        return -1;
+    }
+    char path[512];
+    lab_dir(t->name, path, sizeof path);
+    strncat(path, "/udp-links", sizeof path - strlen(path) - 1);
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write %s", what, path);
+        return -1;
+    }
+    for (int e = 0; e < 2; e++)
+        fprintf(f, "%s %s %u %u\n", t->nodes[l->ep[e].node].name, l->ep[e].port, port[e],
+                port[1 - e]);
+    return fclose(f);
+}
+
 static int make_link(const struct topology *t, const struct topo_link *l, int index, char *err,
                      size_t errlen)
 {
@@ -92,11 +136,8 @@ static int make_link(const struct topology *t, const struct topo_link *l, int in
     }
     snprintf(what, sizeof what, "link %s:%s - %s:%s", t->nodes[l->ep[0].node].name,
              l->ep[0].port, t->nodes[l->ep[1].node].name, l->ep[1].port);
-    if (l->udp) {
-        snprintf(err, errlen, "%s: udp links need the IOM dataplane's udp port backend, which "
-                 "is not implemented yet", what);
-        return -1;
-    }
+    if (l->udp)
+        return make_udp_link(t, l, what, err, errlen);
     if (ip_ok(NULL, IP("link", "add", tmp[0], "type", "veth", "peer", "name", tmp[1]), err,
               errlen, what))
         return -1;

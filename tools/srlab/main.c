@@ -17,6 +17,8 @@ static const struct {
     { "exec", cmd_exec, "exec NODE -- CMD...          run a command in a node's namespace" },
     { "kill", cmd_kill, "kill NODE PROC [--signal S]  kill cpm, iom-N, isa-S/M, mcs (SIGKILL)" },
     { "start", cmd_start, "start NODE PROC              start a stopped process again" },
+    { "link", cmd_link, "link NODE:PORT up|down|clear|set [--loss PCT] [--delay MS] [--rate MBPS]" },
+    { "capture", cmd_capture, "capture NODE:PORT [-w FILE|-] [--seconds S] [--count N]   pcap, both ways" },
 };
 
 static void usage(FILE *out)

@@ -61,6 +61,17 @@ int cmd_config(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_start(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+
+/* Chassis ports a tester cut or impaired (srlab link), for status. */
+struct link_state {
+    char node[TOPO_NAME_MAX + 1];
+    char port[32];
+    bool down;
+    unsigned loss_ppm, delay_ms, rate_kbps;
+};
+int link_states(const char *lab, const struct topology *t, struct link_state *out, int max);
 
 /* Picks the lab a verb works on: -l NAME / $SRLAB_LAB / the only one running. */
 int pick_lab(const char *given, char *out, size_t len);

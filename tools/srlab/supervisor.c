@@ -15,6 +15,9 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -125,6 +128,27 @@ static struct sproc *new_proc(struct sup *s, const struct topo_node *n, const ch
     return p;
 }
 
+/* This IOM's udp pseudo-wires, as --udp wants them: PORT=LOCAL:REMOTE,... */
+static bool udp_ports_of(struct sup *s, const char *node, unsigned slot, char *out, size_t len)
+{
+    char path[600], line[256];
+    snprintf(path, sizeof path, "%s/udp-links", s->dir);
+    FILE *f = fopen(path, "r");
+    out[0] = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        char nname[64], port[32];
+        unsigned local, remote, pslot;
+        if (sscanf(line, "%63s %31s %u %u", nname, port, &local, &remote) != 4 ||
+            strcmp(nname, node) != 0 || sscanf(port, "%u/", &pslot) != 1 || pslot != slot)
+            continue;
+        size_t o = strlen(out);
+        snprintf(out + o, len - o, "%s%s=%u:%u", o ? "," : "", port, local, remote);
+    }
+    if (f)
+        fclose(f);
+    return out[0] != 0;
+}
+
 static void plan_chassis(struct sup *s, const struct topo_node *n)
 {
     const char *bin = srlab_bindir();
@@ -160,6 +184,9 @@ static void plan_chassis(struct sup *s, const struct topo_node *n)
             add_arg(p, "--slot=%u", slot);
             add_arg(p, "--type=%s", card ? card->iom : "");
             add_arg(p, "--mdas=%s", mdas);
+            char udp[512];
+            if (udp_ports_of(s, n->name, slot, udp, sizeof udp))
+                add_arg(p, "--udp=%s", udp);
         } else if (sscanf(names[i], "isa-%u/%u", &slot, &mda) == 2) {
             const char *type = "isa2-tunnel";
             for (int c = 0; c < n->n_cards; c++)
@@ -273,6 +300,44 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* An iom's udp pseudo-wires: sockets bound on the root namespace's
+ * loopback, made here (the supervisor's namespace) before the child enters
+ * the chassis namespace, and inherited as descriptors 100.. named in
+ * SRLAB_UDP_FDS ("PORT=FD,..."). */
+static void child_udp_sockets(const struct sproc *p)
+{
+    const char *arg = NULL;
+    for (int i = 0; i < p->argc; i++)
+        if (strncmp(p->argv[i], "--udp=", 6) == 0)
+            arg = p->argv[i] + 6;
+    if (!arg)
+        return;
+    char copy[512], env[512] = "";
+    snprintf(copy, sizeof copy, "%s", arg);
+    int next_fd = 100;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char port[32];
+        unsigned local, remote;
+        if (sscanf(tok, "%31[^=]=%u:%u", port, &local, &remote) != 3)
+            continue;
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)local) };
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+            fprintf(stderr, "udp port %s: cannot bind 127.0.0.1:%u: %s\n", port, local,
+                    strerror(errno));
+            _exit(126);
+        }
+        dup2(fd, next_fd);
+        close(fd);
+        snprintf(env + strlen(env), sizeof env - strlen(env), "%s%s=%d", env[0] ? "," : "",
+                 port, next_fd);
+        next_fd++;
+    }
+    setenv("SRLAB_UDP_FDS", env, 1);
+}
+
 static void child_setup_charon(const struct sproc *p)
 {
     char conf[600];
@@ -312,6 +377,7 @@ static int spawn(struct sup *s, struct sproc *p)
         int devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0)
             dup2(devnull, 0);
+        child_udp_sockets(p);
         if (netns_enter(p->ns) != 0) {
             fprintf(stderr, "cannot enter namespace %s: %s\n", p->ns, strerror(errno));
             _exit(126);
