@@ -46,7 +46,8 @@ static void add_saps(struct arena *a, struct iom *iom, Srlab__QueryReply *r, uin
 {
     for (size_t i = 0; i < iom->n_ifs; i++) {
         const struct iom_if *ifp = iom->ifs[i];
-        if (ifp->kind != IFK_SAP || (svc && ifp->svc != svc) ||
+        /* only the IOM that owns the SAP's port counts its traffic */
+        if (ifp->kind != IFK_SAP || ifp->port < 0 || (svc && ifp->svc != svc) ||
             (only && only[0] && strcmp(only, ifp->sap) != 0))
             continue;
         Srlab__SapStats *s = arena_alloc(a, sizeof *s);

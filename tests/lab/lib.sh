@@ -28,9 +28,15 @@ expect_match() {
   if printf '%s' "$3" | grep -qE -- "$2"; then ok "$1"; else fail "$1"; note "no match for /$2/ in:"; printf '%s\n' "$3" | head -20 | sed 's/^/#   /'; fi
 }
 
+BGPIDS=()
 cleanup() {
+  for p in "${BGPIDS[@]}"; do kill "$p" 2>/dev/null; done
   for l in "${LABS[@]}"; do "$SRLAB" down "$l" >/dev/null 2>&1; done
 }
+
+# bg NODE CMD...: runs a command in a lab node in the background; killed at exit
+bg() { local node=$1; shift; "$SRLAB" exec -l "$LAB" "$node" -- "$@" >/dev/null 2>&1 & BGPIDS+=($!); }
+x() { local node=$1; shift; "$SRLAB" exec -l "$LAB" "$node" -- "$@"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
