@@ -573,13 +573,52 @@ static int rule_references_to_deleted(struct vctx *v)
     return 0;
 }
 
+/* SAPs name existing QoS policies and filters; mirror sources name an
+ * existing mirror-dest; a policy or filter in use cannot be removed. */
+static int check_sap_refs(struct vctx *v, struct cfg_node *sap, const char *dir)
+{
+    struct cfg_node *d = cfg_child(sap, dir);
+    struct cfg_node *q = cfg_child(d, "qos"), *f = cfg_child(d, "filter");
+    const char *pol = strcmp(dir, "ingress") == 0 ? "sap-ingress" : "sap-egress";
+    if (q && !cfg_find(v->tree, croot(v, "qos"), pol, cfg_get(q, "id")))
+        FAIL(v, q, cfg_get(q, "id"), "SAP %s: %s policy %s does not exist%s", sap->key, pol,
+             cfg_get(q, "id"), node_line(q) ? "" : " (it is in use and cannot be removed)");
+    if (f && !cfg_find(v->tree, croot(v, "filter"), "ip-filter", cfg_get(f, "id")))
+        FAIL(v, f, cfg_get(f, "id"), "SAP %s: ip-filter %s does not exist%s", sap->key,
+             cfg_get(f, "id"), node_line(f) ? "" : " (it is in use and cannot be removed)");
+    return 0;
+}
+
+static int rule_references(struct vctx *v)
+{
+    struct cfg_node *service = croot(v, "service");
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next)
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
+            if (check_sap_refs(v, sap, "ingress") || check_sap_refs(v, sap, "egress"))
+                return -1;
+        }
+    cfg_each(ms, croot(v, "debug"), "mirror-source") {
+        if (!cfg_find(v->tree, croot(v, "mirror"), "mirror-dest", ms->key))
+            FAIL(v, ms, ms->key, "mirror-source %s: mirror-dest %s does not exist%s", ms->key,
+                 ms->key, node_line(ms) ? "" : " (it is in use and cannot be removed)");
+        cfg_each(src, ms, "ip-filter") {
+            const char *id = cfg_get(src, "id"), *entry = cfg_get(src, "entry");
+            struct cfg_node *f = cfg_find(v->tree, croot(v, "filter"), "ip-filter", id);
+            if (!f || !cfg_find(v->tree, f, "entry", entry))
+                FAIL(v, src, id, "mirror-source %s: ip-filter %s entry %s does not exist",
+                     ms->key, id, entry);
+        }
+    }
+    return 0;
+}
+
 int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_error *err)
 {
     struct vctx v = { .txn = txn, .tree = cfg_txn_tree(txn), .oper = oper, .err = err };
     int (*const rules[])(struct vctx *) = {
         rule_references_to_deleted, rule_cards,     rule_ports,
         rule_tunnel_groups,         rule_services,  rule_router_ports,
-        rule_addresses,
+        rule_addresses,             rule_references,
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i](&v) != 0)

@@ -54,12 +54,19 @@ void query_start(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool 
     Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
     env.body_case = SRLAB__ENVELOPE__BODY_QUERY;
     env.query = &q;
+    /* the IOMs; for counters, the ISAs too */
+    bool isas = strcmp(what, "counters") == 0;
     for (unsigned slot = 1; slot <= 10; slot++) {
-        char id[16];
-        snprintf(id, sizeof id, "iom-%u", slot);
-        struct card_proc *c = cards_get(cpm, id);
-        if (c && c->state != CARD_DOWN && bus_send_to(cpm->bus, id, &env, &cpm->bus_stats) == 0)
-            p->waiting++;
+        for (unsigned mda = 0; mda <= (isas ? 6u : 0u); mda++) {
+            char id[16];
+            if (mda)
+                snprintf(id, sizeof id, "isa-%u/%u", slot, mda);
+            else
+                snprintf(id, sizeof id, "iom-%u", slot);
+            struct card_proc *c = cards_get(cpm, id);
+            if (c && c->state != CARD_DOWN && bus_send_to(cpm->bus, id, &env, &cpm->bus_stats) == 0)
+                p->waiting++;
+        }
     }
     p->next = pendings;
     pendings = p;

@@ -98,14 +98,18 @@ int render_dataplane(struct cpm *cpm, const char *line, const Srlab__QueryReply 
     if (j) {
         json_obj(j, NULL);
         json_bool(j, "complete", !incomplete);
-        json_arr(j, "ioms");
+        json_arr(j, "cards");
     } else {
         show_title(out, "srlab Dataplane Counters");
     }
     for (size_t i = 0; i < n; i++) {
+        bool isa = r[i]->slot >= 10;
         if (j) {
             json_obj(j, NULL);
-            json_int(j, "slot", r[i]->slot);
+            json_str(j, "card", isa ? "isa" : "iom");
+            json_int(j, "slot", isa ? r[i]->slot / 10 : r[i]->slot);
+            if (isa)
+                json_int(j, "mda", r[i]->slot % 10);
             json_obj(j, "counters");
             for (size_t k = 0; k < r[i]->n_counters; k++)
                 json_uint(j, r[i]->counters[k]->name, r[i]->counters[k]->count);
@@ -113,7 +117,10 @@ int render_dataplane(struct cpm *cpm, const char *line, const Srlab__QueryReply 
             json_end(j);
             continue;
         }
-        sb_printf(out, "IOM %u\n", r[i]->slot);
+        if (isa)
+            sb_printf(out, "ISA %u/%u\n", r[i]->slot / 10, r[i]->slot % 10);
+        else
+            sb_printf(out, "IOM %u\n", r[i]->slot);
         for (size_t k = 0; k < r[i]->n_counters; k++)
             if (r[i]->counters[k]->count)
                 show_row(out, "  %-48s %lu", r[i]->counters[k]->name,

@@ -6,15 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "card.h"
+#include "isa.h"
 #include "log.h"
-
-struct isa {
-    unsigned slot, mda;
-    struct card *card;
-    uint64_t generation;
-    size_t groups;
-};
 
 static int apply_config(void *arg, uint64_t generation, const Srlab__CardConfig *cfg, char *err,
                         size_t errlen)
@@ -30,9 +23,19 @@ static int apply_config(void *arg, uint64_t generation, const Srlab__CardConfig 
                  tg->admin_up ? "up" : "down", tg->multi_active ? "multi-active" : "single-active",
                  log_q(tg->scale_mode));
     }
-    log_info("config_run", "generation=%lu tunnel_groups=%zu", (unsigned long)generation,
-             cfg->n_tunnel_groups);
+    isa_dataplane_apply(isa, cfg);
+    log_info("config_run", "generation=%lu tunnel_groups=%zu ioms=%zu", (unsigned long)generation,
+             cfg->n_tunnel_groups, cfg->n_iom_slots);
     return 0;
+}
+
+static void on_message(void *arg, bus_msg_t *env)
+{
+    struct isa *isa = arg;
+    if (env->body_case == SRLAB__ENVELOPE__BODY_QUERY)
+        isa_answer_query(isa, env->query);
+    else
+        log_warn("bus_unexpected", "body=%s", bus_body_name(env->body_case));
 }
 
 int main(int argc, char **argv)
@@ -44,14 +47,16 @@ int main(int argc, char **argv)
     }
     card_open_log(a.rundir, a.name);
     zsys_set_logstream(NULL);
-    struct isa isa = { .slot = a.slot, .mda = a.mda };
+    struct isa isa = { .rundir = a.rundir, .slot = a.slot, .mda = a.mda };
+    snprintf(isa.name, sizeof isa.name, "isa-%u/%u", a.slot % 100, a.mda % 10);
     Srlab__Register reg = SRLAB__REGISTER__INIT;
     reg.role = SRLAB__ROLE__ROLE_ISA;
     reg.slot = a.slot;
     reg.mda = a.mda;
     reg.equipped_type = (char *)a.type;
-    static const struct card_ops ops = { .apply_config = apply_config };
+    static const struct card_ops ops = { .apply_config = apply_config, .message = on_message };
     zloop_t *loop = zloop_new();
+    isa.loop = loop;
     char *endpoint = zsys_sprintf("ipc://%s/cpm.sock", a.rundir);
     isa.card = card_new(loop, endpoint, a.name, &reg, &ops, &isa);
     zstr_free(&endpoint);
@@ -63,6 +68,7 @@ int main(int argc, char **argv)
         rc = 0;
     }
     card_destroy(&isa.card);
+    isa_dataplane_close(&isa);
     zloop_destroy(&loop);
     log_close();
     return rc;
