@@ -47,7 +47,7 @@ ISA_LIB_O := $(call obj,$(filter-out isa/main.c,$(ISA_SRC)))
 MCS_LIB_O := $(call obj,$(filter-out mcs/main.c,$(MCS_SRC)))
 SRL_LIB_O := $(call obj,$(filter-out tools/srlab/main.c,$(SRL_SRC)))
 
-PROGS := $(BIN)/cpm $(BIN)/iom $(BIN)/isa $(BIN)/mcs $(BIN)/srlab
+PROGS := $(BIN)/cpm $(BIN)/iom $(BIN)/isa $(BIN)/mcs $(BIN)/srlab $(BIN)/udpblast
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -92,6 +92,12 @@ $(BIN)/srlab: $(BUILD)/tools/srlab/main.o $(SRL_LIB_O) $(LIB_O)
 	@mkdir -p $(BIN)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Single-file tools (load generators for benchmarks).
+$(BIN)/udpblast: tools/udpblast.c
+	@mkdir -p $(BIN)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Unit tests link against every process's code minus its main().
 $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LIB_O) $(SRL_LIB_O) $(LIB_O)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hw.h"
+#include "pkt.h"
 
 struct vctx {
     struct cfg_txn *txn;
@@ -311,15 +312,7 @@ struct pfx {
 
 static bool parse_pfx(const char *s, struct pfx *p)
 {
-    char a[64];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof a)
-        return false;
-    memcpy(a, s, (size_t)(slash - s));
-    a[slash - s] = 0;
-    p->family = strchr(a, ':') ? AF_INET6 : AF_INET;
-    p->len = atoi(slash + 1);
-    return inet_pton(p->family, a, p->addr) == 1;
+    return prefix_parse(s, &p->family, p->addr, &p->len);
 }
 
 static bool pfx_overlap(const struct pfx *a, const struct pfx *b)

@@ -41,19 +41,6 @@ static void inst_free(struct iom *iom, struct iom_inst *i)
     free(i);
 }
 
-static bool parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
-{
-    char a[64];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof a)
-        return false;
-    memcpy(a, s, (size_t)(slash - s));
-    a[slash - s] = 0;
-    *family = strchr(a, ':') ? AF_INET6 : AF_INET;
-    *plen = atoi(slash + 1);
-    return inet_pton(*family, a, addr) == 1;
-}
-
 static void ll_from_mac(uint8_t *ll, const uint8_t *mac)
 {
     /* fe80::/64 with a modified EUI-64 interface id (RFC 4291 appendix A) */
@@ -141,9 +128,9 @@ static void apply_filters(struct iom *iom, const Srlab__CardConfig *cfg)
             e->drop = ec->drop;
             e->src_len = e->dst_len = -1;
             int fam;
-            if (ec->src_ip[0] && parse_prefix(ec->src_ip, &fam, e->src, &e->src_len))
+            if (ec->src_ip[0] && prefix_parse(ec->src_ip, &fam, e->src, &e->src_len))
                 e->family = fam;
-            if (ec->dst_ip[0] && parse_prefix(ec->dst_ip, &fam, e->dst, &e->dst_len))
+            if (ec->dst_ip[0] && prefix_parse(ec->dst_ip, &fam, e->dst, &e->dst_len))
                 e->family = fam;
             f->n++;
         }
@@ -209,7 +196,7 @@ static struct iom_if *if_new(struct iom *iom, const Srlab__ServiceConfig *svc,
     for (size_t a = 0; a < ic->n_addresses; a++) {
         int family, plen;
         uint8_t addr[16];
-        if (!parse_prefix(ic->addresses[a], &family, addr, &plen))
+        if (!prefix_parse(ic->addresses[a], &family, addr, &plen))
             continue;
         if (family == AF_INET && !ifp->has_v4) {
             ifp->has_v4 = true;

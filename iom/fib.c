@@ -144,19 +144,6 @@ const struct route *fib_lookup(const struct fib *f, int family, const uint8_t *a
 
 /* ---- building an instance's table from its interfaces and static routes --------- */
 
-static bool parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
-{
-    char a[64];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof a)
-        return false;
-    memcpy(a, s, (size_t)(slash - s));
-    a[slash - s] = 0;
-    *family = strchr(a, ':') ? AF_INET6 : AF_INET;
-    *plen = atoi(slash + 1);
-    return inet_pton(*family, a, addr) == 1;
-}
-
 /* The direct route of an up interface that covers nh, if any. */
 static struct iom_if *resolve_nh(struct fib *f, int family, const uint8_t *nh)
 {
@@ -224,7 +211,7 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
             const Srlab__StaticRoute *sr = svc->static_routes[k];
             struct route r = { .proto = ROUTE_STATIC, .pref = 5, .metric = 1, .since_ms = now };
             int family, plen;
-            if (!sr->admin_up || !parse_prefix(sr->prefix, &family, r.addr, &plen))
+            if (!sr->admin_up || !prefix_parse(sr->prefix, &family, r.addr, &plen))
                 continue;
             r.family = (uint8_t)family;
             r.plen = (uint8_t)plen;

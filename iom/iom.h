@@ -291,6 +291,12 @@ void pkt_free(struct iom *iom, struct pkt *p);
 void pkt_free_list(struct iom *iom, struct pkt *p);
 struct pkt *pkt_copy(struct iom *iom, const uint8_t *data, size_t len);
 void iom_drop(struct iom *iom, struct pkt *p, enum drop_reason r, int port);
+/* Feeds a fragment addressed to the router to its instance's reassembler:
+ * 1 with p now holding the whole packet, 0 when held (p freed), -1 when
+ * dropped (counted, p freed). */
+int iom_reassemble(struct iom *iom, struct iom_if *ifp, struct pkt *p);
+#define ICMP_RATE_PER_S 100    /* ICMP errors per interface per second */
+bool icmp_rate_ok(struct iom *iom, struct iom_if *ifp);
 uint64_t mono_ms(void);
 uint64_t mono_ns(void);
 

@@ -6,7 +6,6 @@
 
 #include "iom.h"
 
-#define ICMP_RATE_PER_S 100   /* ICMP errors per interface per second */
 #define ICMP_MAX_QUOTE 548    /* RFC 1812 4.3.2.3: the error fits in 576 bytes */
 
 static const enum drop_reason parse_drop[] = {
@@ -33,20 +32,6 @@ static bool directed_broadcast(const struct iom_if *ifp, const uint8_t *dst)
     uint32_t host = 0xffffffffu >> ifp->v4_len;
     uint32_t a = rd32(ifp->v4), d = rd32(dst);
     return (a & ~host) == (d & ~host) && (d & host) == host;
-}
-
-/* Token bucket per interface: at most ICMP_RATE_PER_S errors a second. */
-static bool icmp_allowed(struct iom *iom, struct iom_if *ifp)
-{
-    uint64_t now = iom->now_ms ? iom->now_ms : mono_ms();
-    if (now - ifp->icmp_tokens_ms >= 1000) {
-        ifp->icmp_tokens = ICMP_RATE_PER_S;
-        ifp->icmp_tokens_ms = now;
-    }
-    if (!ifp->icmp_tokens)
-        return false;
-    ifp->icmp_tokens--;
-    return true;
 }
 
 static void build_ip4(uint8_t *ip, const uint8_t *src, const uint8_t *dst, uint8_t proto,
@@ -91,7 +76,7 @@ void icmp4_error(struct iom *iom, struct iom_if *in_if, const struct pkt *orig, 
         if (t != 0 && t != 8 && t != 13 && t != 14 && t != 15 && t != 16 && t != 17 && t != 18)
             return;
     }
-    if (!icmp_allowed(iom, in_if))
+    if (!icmp_rate_ok(iom, in_if))
         return;
     const uint8_t *src = in_if->has_v4 ? in_if->v4 : inst_addr4(iom, in_if->inst);
     if (!src)
@@ -216,23 +201,8 @@ static void echo_reply(struct iom *iom, struct iom_if *ifp, struct pkt *p, const
 static void ip4_local(struct iom *iom, struct iom_if *ifp, struct pkt *p, struct ip4_view *v)
 {
     if (ip4_is_fragment(v)) {
-        const uint8_t *out;
-        size_t out_len;
-        int rc = reasm_input(ifp->inst->reasm, p->data, p->len, mono_ms(), &out, &out_len);
-        if (rc < 0) {
-            iom_drop(iom, p, DROP_REASM, p->in_port);
+        if (iom_reassemble(iom, ifp, p) <= 0)
             return;
-        }
-        if (rc != REASM_DONE) {
-            pkt_free(iom, p); /* held by the reassembler */
-            return;
-        }
-        if (out_len > PKT_MAX) {
-            iom_drop(iom, p, DROP_OVERSIZE, p->in_port);
-            return;
-        }
-        memcpy(p->data, out, out_len);
-        p->len = (uint32_t)out_len;
         if (ip4_parse(p->data, p->len, v) != PKT_OK) {
             iom_drop(iom, p, DROP_REASM, p->in_port);
             return;

@@ -65,19 +65,6 @@ const uint8_t *if_src6_for(const struct iom_if *ifp, const uint8_t *dst)
     return ifp->v6_ll;
 }
 
-static bool icmp6_allowed(struct iom *iom, struct iom_if *ifp)
-{
-    uint64_t now = iom->now_ms ? iom->now_ms : mono_ms();
-    if (now - ifp->icmp_tokens_ms >= 1000) {
-        ifp->icmp_tokens = 100;
-        ifp->icmp_tokens_ms = now;
-    }
-    if (!ifp->icmp_tokens)
-        return false;
-    ifp->icmp_tokens--;
-    return true;
-}
-
 static void finish_icmp6(uint8_t *ip, size_t icmp_len)
 {
     uint8_t *icmp = ip + 40;
@@ -113,7 +100,7 @@ void icmp6_error(struct iom *iom, struct iom_if *in_if, const struct pkt *orig, 
     if (ip6_upper(orig->data, orig->len, &proto, &off, &frag) == PKT_OK && proto == IPPROTO_ICMPV6_ &&
         off < orig->len && orig->data[off] < 128)
         return;
-    if (!icmp6_allowed(iom, in_if))
+    if (!icmp_rate_ok(iom, in_if))
         return;
     struct pkt *p = pkt_alloc(iom);
     if (!p) {
@@ -222,23 +209,8 @@ static void ip6_local(struct iom *iom, struct iom_if *ifp, struct pkt *p, bool m
         return;
     }
     if (frag) {
-        const uint8_t *out;
-        size_t out_len;
-        int rc = reasm_input(ifp->inst->reasm, p->data, p->len, mono_ms(), &out, &out_len);
-        if (rc < 0) {
-            iom_drop(iom, p, DROP_REASM, p->in_port);
+        if (iom_reassemble(iom, ifp, p) <= 0)
             return;
-        }
-        if (rc != REASM_DONE) {
-            pkt_free(iom, p);
-            return;
-        }
-        if (out_len > PKT_MAX) {
-            iom_drop(iom, p, DROP_OVERSIZE, p->in_port);
-            return;
-        }
-        memcpy(p->data, out, out_len);
-        p->len = (uint32_t)out_len;
         if (ip6_upper(p->data, p->len, &proto, &off, &frag) != PKT_OK || frag) {
             iom_drop(iom, p, DROP_REASM, p->in_port);
             return;

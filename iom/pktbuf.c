@@ -96,3 +96,38 @@ const char *drop_name(enum drop_reason r)
     };
     return (unsigned)r < DROP_MAX ? names[r] : "?";
 }
+
+int iom_reassemble(struct iom *iom, struct iom_if *ifp, struct pkt *p)
+{
+    const uint8_t *out;
+    size_t out_len;
+    int rc = reasm_input(ifp->inst->reasm, p->data, p->len, mono_ms(), &out, &out_len);
+    if (rc < 0) {
+        iom_drop(iom, p, DROP_REASM, p->in_port);
+        return -1;
+    }
+    if (rc != REASM_DONE) {
+        pkt_free(iom, p); /* its bytes are held by the reassembler */
+        return 0;
+    }
+    if (out_len > PKT_MAX) {
+        iom_drop(iom, p, DROP_OVERSIZE, p->in_port);
+        return -1;
+    }
+    memmove(p->data, out, out_len);
+    p->len = (uint32_t)out_len;
+    return 1;
+}
+
+bool icmp_rate_ok(struct iom *iom, struct iom_if *ifp)
+{
+    uint64_t now = iom->now_ms ? iom->now_ms : mono_ms();
+    if (now - ifp->icmp_tokens_ms >= 1000) {
+        ifp->icmp_tokens = ICMP_RATE_PER_S;
+        ifp->icmp_tokens_ms = now;
+    }
+    if (!ifp->icmp_tokens)
+        return false;
+    ifp->icmp_tokens--;
+    return true;
+}

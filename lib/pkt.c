@@ -1,6 +1,8 @@
 #include "pkt.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {
@@ -214,4 +216,21 @@ int mac_parse(const char *s, uint8_t *mac)
     for (int i = 0; i < 6; i++)
         mac[i] = (uint8_t)b[i];
     return 0;
+}
+
+bool prefix_parse(const char *s, int *family, uint8_t *addr, int *plen)
+{
+    char a[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof a)
+        return false;
+    memcpy(a, s, (size_t)(slash - s));
+    a[slash - s] = 0;
+    *family = strchr(a, ':') ? AF_INET6 : AF_INET;
+    char *end;
+    long len = strtol(slash + 1, &end, 10);
+    if (!slash[1] || *end || len < 0 || len > (*family == AF_INET ? 32 : 128))
+        return false;
+    *plen = (int)len;
+    return inet_pton(*family, a, addr) == 1;
 }

@@ -111,6 +111,10 @@ void ip6_set_dscp(uint8_t *ip, uint8_t dscp);
 /* Decrements the IPv4 TTL, fixing the checksum incrementally. */
 void ip4_dec_ttl(uint8_t *ip);
 
+/* "10.0.0.1/24" or "2001:db8::1/64": family (AF_INET/AF_INET6), address
+ * bytes (4 or 16) and length. False for anything else. */
+bool prefix_parse(const char *s, int *family, uint8_t *addr, int *plen);
+
 bool mac_is_multicast(const uint8_t *mac);
 void mac_str(const uint8_t *mac, char *out /* 18 */);
 int mac_parse(const char *s, uint8_t *mac);

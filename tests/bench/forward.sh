@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 SRLAB=${SRLAB_BIN:-bin}/srlab
 SECS=${BENCH_SECONDS:-5}
+BLAST=$(cd "$(dirname "$SRLAB")" && pwd)/udpblast
 PFX=bfk$$
 cleanup() {
   "$SRLAB" down bench-fwd >/dev/null 2>&1
@@ -21,10 +22,14 @@ run_pair() {
   $eb iperf3 -s -p 5211 -D >/dev/null 2>&1; sleep 0.3
   local tcp=$($ea iperf3 -c $dst -p 5211 -t $SECS -J 2>/dev/null |
     /usr/bin/python3 -c "import json,sys; print(int(json.load(sys.stdin)['end']['sum_received']['bits_per_second']))")
-  # 64-byte frames: 14 Ethernet + 20 IP + 8 UDP + 22 payload
-  local udp=$($ea iperf3 -c $dst -p 5211 -u -b 0 -l 22 -t $SECS -J 2>/dev/null |
-    /usr/bin/python3 -c "import json,sys; e=json.load(sys.stdin)['end']['sum']; print(int(e['packets']*(1-e['lost_percent']/100)/e['seconds']))")
   pkill -f "iperf3 -s -p 5211" 2>/dev/null
+  # 64-byte frames: 14 Ethernet + 20 IP + 8 UDP + 22 payload, sendmmsg bursts
+  $eb $BLAST recv 5212 $((SECS + 2)) > /tmp/bfk$$.recv &
+  local rpid=$!
+  sleep 0.5
+  $ea $BLAST send $dst 5212 22 $SECS >/dev/null
+  wait $rpid
+  local udp=$(sed -n 's/.* pps \([0-9]*\).*/\1/p' /tmp/bfk$$.recv); rm -f /tmp/bfk$$.recv
   echo "${tcp:-0} ${udp:-0}"
 }
 

@@ -372,20 +372,8 @@ static int save_topology(const struct topology *t, const char *dir)
 {
     char path[600], base[600];
     snprintf(path, sizeof path, "%s/topology.yaml", dir);
-    FILE *in = fopen(t->path, "r"), *out = fopen(path, "w");
-    if (!in || !out) {
-        if (in)
-            fclose(in);
-        if (out)
-            fclose(out);
+    if (copy_file(t->path, path) != 0)
         return -1;
-    }
-    char buf[8192];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
-        fwrite(buf, 1, k, out);
-    fclose(in);
-    fclose(out);
     snprintf(base, sizeof base, "%s", t->path);
     char *slash = strrchr(base, '/');
     if (slash)

@@ -127,3 +127,19 @@ int run_shell_in(const char *ns, const char *cmdline, char *err, size_t errlen)
     const char *argv[] = { "/bin/sh", "-c", cmdline, NULL };
     return run_child(ns, argv, err, errlen);
 }
+
+int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
+    if (!in || !out) {
+        if (in)
+            fclose(in);
+        return -1;
+    }
+    char buf[8192];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, k, out);
+    fclose(in);
+    return fclose(out);
+}

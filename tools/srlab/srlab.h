@@ -28,6 +28,7 @@ int run_argv(const char *ns, const char *const argv[], char *err, size_t errlen)
 /* Runs a shell command line inside netns ns (linux node `exec`). */
 int run_shell_in(const char *ns, const char *cmdline, char *err, size_t errlen);
 int netns_enter(const char *ns);
+int copy_file(const char *from, const char *to);
 
 /* ---- lab (lab.c) ---- */
 /* Creates namespaces and links of the topology, recording each in the lab's

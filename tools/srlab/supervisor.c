@@ -240,22 +240,6 @@ static void plan_charon(struct sup *s, const struct topo_node *n)
     add_arg(p, "/usr/lib/ipsec/charon");
 }
 
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
-    if (!in || !out) {
-        if (in)
-            fclose(in);
-        return -1;
-    }
-    char buf[8192];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
-        fwrite(buf, 1, k, out);
-    fclose(in);
-    return fclose(out);
-}
-
 /* charon needs a private /run (fixed pid file and vici socket): a mount
  * namespace of its own, set up in the child. Its swanctl.conf and
  * credentials live in NODEDIR/swanctl, loaded with swanctl --file. */
