@@ -82,6 +82,25 @@ static int udp_open(struct iom_port *p, unsigned local, unsigned remote)
     return fd;
 }
 
+/* A port's MAC: stable for the chassis and port (hosts' ARP caches survive
+ * an iom restart) and never the veth's own, so the chassis namespace's
+ * kernel sees our frames as for another host and drops them at once
+ * instead of routing each (iom owns the port). */
+static void port_mac(const struct iom *iom, const char *name, uint8_t *mac)
+{
+    uint32_t h = 2166136261u;
+    for (const char *c = iom->rundir; *c; c++)
+        h = (h ^ (uint8_t)*c) * 16777619u;
+    for (const char *c = name; *c; c++)
+        h = (h ^ (uint8_t)*c) * 16777619u;
+    mac[0] = 0x02; /* locally administered, unicast */
+    mac[1] = 0x5e;
+    mac[2] = (uint8_t)(h >> 24);
+    mac[3] = (uint8_t)(h >> 16);
+    mac[4] = (uint8_t)(h >> 8);
+    mac[5] = (uint8_t)h;
+}
+
 int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
                    Srlab__Register *reg, Srlab__MdaInfo *infos, Srlab__MdaInfo **info_ptrs)
 {
@@ -115,6 +134,7 @@ int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
             p->mtu = 1514;
             snprintf(p->mode, sizeof p->mode, "network");
             snprintf(p->encap, sizeof p->encap, "null");
+            port_mac(iom, p->name, p->mac);
         }
     }
     free(copy);
@@ -142,15 +162,6 @@ int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
             free(copy);
             return -1;
         }
-        /* a stable, locally administered MAC for a port without a veth */
-        uint32_t h = 2166136261u;
-        for (const char *c = iom->rundir; *c; c++)
-            h = (h ^ (uint8_t)*c) * 16777619u;
-        for (const char *c = name; *c; c++)
-            h = (h ^ (uint8_t)*c) * 16777619u;
-        uint8_t mac[6] = { 0x02, 0x5e, (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8),
-                           (uint8_t)h };
-        memcpy(p->mac, mac, 6);
         p->present = p->link_up = true;
         p->fd = p->udp_fd;
     }
@@ -240,24 +251,19 @@ bool iom_ports_poll(struct iom *iom)
         memcpy(ifr.ifr_name, p->ifname, strnlen(p->ifname, IFNAMSIZ - 1));
         bool present = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
         bool up = present && (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-        uint8_t mac[6] = { 0 };
         unsigned mtu = 1500;
-        if (present && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
-            memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
         if (present && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
             mtu = (unsigned)ifr.ifr_mtu;
         if (present && !p->pcap && pcap_open_port(iom, p) == 0)
             attach(iom, p);
         if (!present && p->pcap)
             port_close(iom, p);
-        if (present != p->present || up != p->link_up || memcmp(mac, p->mac, 6) ||
-            mtu != p->wire_mtu) {
+        if (present != p->present || up != p->link_up || mtu != p->wire_mtu) {
             changed = true;
             if (up != p->link_up)
                 log_info("port_link", "port=%s link=%s", p->name, up ? "up" : "down");
             p->present = present;
             p->link_up = up;
-            memcpy(p->mac, mac, 6);
             p->wire_mtu = mtu;
         }
     }

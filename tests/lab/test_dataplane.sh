@@ -114,8 +114,9 @@ cfg=$(mktemp /tmp/srlab-mir.XXXXXX.cfg)
 printf 'configure mirror mirror-dest 1 create\nconfigure mirror mirror-dest 1 no shutdown\ndebug mirror-source 1 port 1/1/1 ingress egress\ndebug mirror-source 1 no shutdown\n' > "$cfg"
 check "mirror-dest 1 with a mirror-source on port 1/1/1" "$SRLAB" config -l $LAB chassis-a "$cfg"
 rm -f "$cfg"
-x host-a ping -c 3 -i 0.2 -W 1 10.2.0.10 >/dev/null
-sleep 0.3
+pingout=$(x host-a ping -c 3 -i 0.2 -W 1 10.2.0.10 2>&1)
+mirrored() { [ "$(tshark -r $RUN/chassis-a/mirror-1.pcap -Y icmp 2>/dev/null | wc -l)" -ge 6 ]; }
+wait_for 3 mirrored || { note "ping: $pingout"; tshark -r $RUN/chassis-a/mirror-1.pcap 2>&1 | head -5 | sed 's/^/#   /'; }
 req=$(tshark -r $RUN/chassis-a/mirror-1.pcap -Y "icmp.type==8 && ip.dst==10.2.0.10" 2>/dev/null | wc -l)
 rep=$(tshark -r $RUN/chassis-a/mirror-1.pcap -Y "icmp.type==0 && ip.src==10.2.0.10" 2>/dev/null | wc -l)
 expect_eq "mirror file holds the 3 requests (egress) and 3 replies (ingress)" "3 3" "$req $rep"
