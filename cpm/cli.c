@@ -141,6 +141,8 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
                     render_sap_stats);
     if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "dataplane"))
         return park(r, "counters", 0, NULL, render_dataplane);
+    if (n >= 2 && is_word(&t[0], "ip") && is_word(&t[1], "tunnel"))
+        return park(r, "tunnels", 0, n >= 3 ? t[2].text : NULL, render_ip_tunnel);
     struct json j;
     json_init(&j);
     struct json *jp = json ? &j : NULL;
@@ -174,7 +176,7 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
         rc = show_bus(cpm, out, jp);
     } else {
         sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, show port "
-                  "[PORT], show isa tunnel-group [N] [detail], show router [SVC] interface | "
+                  "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show router [SVC] interface | "
                   "route-table | arp | neighbor, show service service-using [ies|vprn], show "
                   "service id N base, show service id N sap SAP stats, show debug, show log "
                   "log-id 99, show srlab processes | bus | dataplane\n", n ? t[0].text : "");

@@ -76,10 +76,30 @@ static struct schema sap_qos_children[] = {
     END,
 };
 
+/* GRE / IP-IP tunnel of a private tunnel SAP (the chapter; sros-cli.md) */
+static struct schema ip_tunnel_children[] = {
+    DESCRIPTION,
+    LEAF("source", "<ip:ip>"),
+    LEAF("remote-ip", "<ip:ip>"),
+    LEAF("backup-remote-ip", "<ip:ip>"),
+    { .word = "dest-ip", .syntax = "<ip:ip>", .flags = SC_MULTI },
+    LEAF("gre-header", "[send-key <send:0..4294967295> receive-key <receive:0..4294967295>]"),
+    LEAF("delivery-service", "<svc:1..2147483647>"),
+    LEAF("dscp", "<dscp:dscp>"),
+    LEAF("ip-mtu", "<mtu:512..9000>"),
+    LEAF("encapsulated-ip-mtu", "<mtu:512..9000>"),
+    FLAG("clear-df-bit"),
+    LEAF("reassembly", "[{<ms:100..5000>|use-tunnel-group-setting}]"),
+    LEAF("icmp6-generation", "packet-too-big <count:10..1000> <seconds:1..60>"),
+    END,
+};
+
 static struct schema sap_children[] = {
     DESCRIPTION,
     { .word = "ingress", .children = sap_qos_children, .flags = SC_CONTAINER },
     { .word = "egress", .children = sap_qos_children, .flags = SC_CONTAINER },
+    { .word = "ip-tunnel", .syntax = "<name:name>", .key = "name", .children = ip_tunnel_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
     END,
 };
 

@@ -127,7 +127,7 @@ void query_destroy_all(void);
 
 /* ---- show_port.c, show_route.c, show_sap.c: rendered from IOM replies ---- */
 show_render_fn render_port, render_route_table, render_arp, render_neighbor, render_sap_stats,
-    render_dataplane;
+    render_dataplane, render_ip_tunnel;
 
 /* ---- show_*.c: each prints text into out, or JSON into j when j is set ---- */
 int show_card(struct cpm *cpm, struct strbuf *out, struct json *j);
@@ -153,6 +153,21 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
  * manager of ISA failover decides it: primary, else backup; the first
  * active-mda-number members that are up). */
 int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max);
+
+/* ---- tunnels.c: GRE/IP-IP tunnels resolved from the configuration ---- */
+struct tunnel_view {
+    struct cfg_node *node;          /* the ip-tunnel */
+    struct cfg_node *svc_node, *iface, *sap, *public_iface;
+    unsigned group, tag;
+    uint32_t svc, delivery_svc;
+    const char *remote;             /* in use: remote-ip, or the backup */
+    char flags[192];                /* why it is down; empty when up */
+    bool oper_up;
+    char isa[8];                    /* "1/2": the ISA holding it; empty when none */
+};
+/* Every ip-tunnel; *out is malloc'd (free it). */
+int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out);
+bool route_reachable(struct cpm *cpm, uint32_t inst, int family, const uint8_t *addr);
 
 /* ---- table helpers (show_util.c) ---- */
 void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */

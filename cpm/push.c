@@ -273,6 +273,71 @@ static void build_tunnel_groups(struct arena *a, struct cpm *cpm, Srlab__CardCon
     }
 }
 
+static void build_tunnels(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
+                          const char *only_isa)
+{
+    struct tunnel_view *tv;
+    int n = tunnels_resolve(cpm, &tv);
+    for (int i = 0; i < n; i++) {
+        const struct tunnel_view *v = &tv[i];
+        if (only_isa && strcmp(v->isa, only_isa) != 0)
+            continue;
+        struct cfg_node *tn = v->node;
+        Srlab__IpTunnelConfig *t = arena_alloc(a, sizeof *t);
+        srlab__ip_tunnel_config__init(t);
+        t->name = arena_strdup(a, tn->key);
+        t->tunnel_group = v->group;
+        t->svc = v->svc;
+        t->interface = arena_strdup(a, v->iface->key);
+        t->sap = arena_strdup(a, v->sap->key);
+        t->admin_up = tn->admin_up;
+        struct cfg_node *gre = cfg_child(tn, "gre-header");
+        t->gre = gre != NULL;
+        t->has_keys = gre && cfg_get(gre, "send");
+        t->send_key = (uint32_t)strtoul(cfg_get(gre, "send") ? cfg_get(gre, "send") : "0", NULL, 10);
+        t->receive_key = (uint32_t)strtoul(cfg_get(gre, "receive") ? cfg_get(gre, "receive") : "0",
+                                           NULL, 10);
+        const char *src = cfg_leaf(tn, "source", "ip");
+        t->source = arena_strdup(a, src ? src : "");
+        t->remote = arena_strdup(a, v->remote ? v->remote : "");
+        const char *rip = cfg_leaf(tn, "remote-ip", "ip"), *bip = cfg_leaf(tn, "backup-remote-ip", "ip");
+        t->remote_ip = arena_strdup(a, rip ? rip : "");
+        t->backup_remote_ip = arena_strdup(a, bip ? bip : "");
+        t->delivery_svc = v->delivery_svc;
+        t->public_interface = arena_strdup(a, v->public_iface ? v->public_iface->key : "");
+        const char *dscp = cfg_leaf(tn, "dscp", "dscp");
+        t->dscp = dscp ? dscp_value(dscp) : -1;
+        t->ip_mtu = (uint32_t)cfg_get_int(cfg_child(tn, "ip-mtu"), "mtu", 0);
+        t->encap_mtu = (uint32_t)cfg_get_int(cfg_child(tn, "encapsulated-ip-mtu"), "mtu", 0);
+        t->clear_df = cfg_child(tn, "clear-df-bit") != NULL;
+        /* reassembly: the tunnel's own timeout, else its group's (0: off) */
+        struct cfg_node *re = cfg_child(tn, "reassembly");
+        char g[8];
+        snprintf(g, sizeof g, "%u", v->group);
+        struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+        struct cfg_node *gre_re = cfg_child(tg, "reassembly");
+        if (re && cfg_get(re, "ms"))
+            t->reassembly_ms = (uint32_t)cfg_get_int(re, "ms", 2000);
+        else if (re && !cfg_hit(re, "use-tunnel-group-setting"))
+            t->reassembly_ms = gre_re ? (uint32_t)cfg_get_int(gre_re, "ms", 2000) : 2000;
+        else
+            t->reassembly_ms = gre_re ? (uint32_t)cfg_get_int(gre_re, "ms", 2000) : 0;
+        struct cfg_node *ptb = cfg_child(tn, "icmp6-generation");
+        t->ptb_count = (uint32_t)cfg_get_int(ptb, "count", 0);
+        t->ptb_interval = (uint32_t)cfg_get_int(ptb, "seconds", 0);
+        t->oper_up = v->oper_up;
+        t->oper_flags = arena_strdup(a, v->flags);
+        const char *v4 = cfg_leaf(v->iface, "address", "address");
+        if (v4)
+            PUSH(a, t, private_addresses, arena_strdup(a, v4));
+        cfg_each(a6, cfg_child(v->iface, "ipv6"), "address")
+            PUSH(a, t, private_addresses, arena_strdup(a, cfg_get(a6, "address")));
+        t->isa = arena_strdup(a, v->isa);
+        PUSH(a, cfg, ip_tunnels, t);
+    }
+    free(tv);
+}
+
 uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
 {
     struct arena a;
@@ -290,11 +355,13 @@ uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
         build_qos(&a, cpm, cfg);
         build_filters(&a, cpm, cfg);
         build_mirrors(&a, cpm, cfg);
+        build_tunnels(&a, cpm, cfg, NULL);
         break;
     case SRLAB__ROLE__ROLE_ISA: {
         char isa[16];
         snprintf(isa, sizeof isa, "%u/%u", card->slot, card->mda);
         build_tunnel_groups(&a, cpm, cfg, isa);
+        build_tunnels(&a, cpm, cfg, isa);
         /* the IOMs whose dataplane this ISA joins: every IOM with ports (by
          * name, not by walking cpm->cards: the caller is walking it) */
         cfg->iom_slots = arena_alloc(&a, sizeof *cfg->iom_slots * 10);

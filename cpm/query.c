@@ -54,10 +54,11 @@ void query_start(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool 
     Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
     env.body_case = SRLAB__ENVELOPE__BODY_QUERY;
     env.query = &q;
-    /* the IOMs; for counters, the ISAs too */
-    bool isas = strcmp(what, "counters") == 0;
+    /* the IOMs; the ISAs for tunnels; both for counters */
+    bool isas = strcmp(what, "counters") == 0 || strcmp(what, "tunnels") == 0;
+    bool ioms = strcmp(what, "tunnels") != 0;
     for (unsigned slot = 1; slot <= 10; slot++) {
-        for (unsigned mda = 0; mda <= (isas ? 6u : 0u); mda++) {
+        for (unsigned mda = ioms ? 0 : 1; mda <= (isas ? 6u : 0u); mda++) {
             char id[16];
             if (mda)
                 snprintf(id, sizeof id, "isa-%u/%u", slot, mda);

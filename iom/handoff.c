@@ -3,6 +3,7 @@
  * (cpm tells which, in the pushed tunnel-group state); what the ISAs send
  * back is routed as if received on that tunnel interface. Batched: frames
  * [DpMeta][packet][DpMeta][packet]... up to HANDOFF_BATCH per message. */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "iom.h"
@@ -18,6 +19,44 @@ struct isa_out {
 };
 static struct isa_out outs[HANDOFF_MAX_ISAS];
 static size_t n_outs;
+static zhashx_t *placement; /* "svc|interface" and "local|remote" -> "1/2" */
+
+/* Where cpm placed each tunnel: private traffic by its interface, public
+ * (tunnel) packets by their endpoints. */
+void handoff_apply(struct iom *iom)
+{
+    zhashx_destroy(&placement);
+    placement = zhashx_new();
+    for (size_t i = 0; iom->config && i < iom->config->n_ip_tunnels; i++) {
+        const Srlab__IpTunnelConfig *t = iom->config->ip_tunnels[i];
+        if (!t->isa[0])
+            continue;
+        char k[160];
+        snprintf(k, sizeof k, "%u|%s", t->svc, t->interface);
+        zhashx_update(placement, k, t->isa);
+        snprintf(k, sizeof k, "%s|%s", t->source, t->remote);
+        zhashx_update(placement, k, t->isa);
+    }
+}
+
+static const char *placed_isa(struct iom_if *oif, const struct pkt *p)
+{
+    if (!placement)
+        return NULL;
+    char k[160];
+    if (oif->kind == IFK_TUNNEL_PRIVATE) {
+        snprintf(k, sizeof k, "%u|%s", oif->svc, oif->name);
+        return zhashx_lookup(placement, k);
+    }
+    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
+    bool v6 = (p->data[0] >> 4) == 6;
+    if (p->len < (v6 ? 40u : 20u))
+        return NULL;
+    inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 24 : 16), dst, sizeof dst);
+    inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 8 : 12), src, sizeof src);
+    snprintf(k, sizeof k, "%s|%s", dst, src);
+    return zhashx_lookup(placement, k);
+}
 
 static int on_dp(zloop_t *loop, zsock_t *sock, void *arg);
 
@@ -41,6 +80,7 @@ void handoff_close(struct iom *iom)
     for (size_t i = 0; i < n_outs; i++)
         zmsg_destroy(&outs[i].msg);
     n_outs = 0;
+    zhashx_destroy(&placement);
     zsock_destroy(&iom->dp);
 }
 
@@ -78,8 +118,10 @@ void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const ui
         iom_drop(iom, p, DROP_NO_ISA, -1);
         return;
     }
-    /* one tunnel, one ISA: spread tunnels (by tag) across the active ISAs */
-    const char *isa = g->active_isas[oif->tunnel_tag % g->n_active_isas];
+    /* the ISA holding the tunnel; otherwise the group's first active ISA */
+    const char *isa = placed_isa(oif, p);
+    if (!isa)
+        isa = g->active_isas[0];
     char identity[16];
     snprintf(identity, sizeof identity, "isa-%s", isa);
     struct isa_out *o = NULL;

@@ -382,6 +382,7 @@ void mirror_flush(struct iom *iom);
 int handoff_init(struct iom *iom);
 void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh);
 void handoff_flush(struct iom *iom);
+void handoff_apply(struct iom *iom);
 void handoff_close(struct iom *iom);
 
 /* config.c */

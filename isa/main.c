@@ -38,6 +38,14 @@ static void on_message(void *arg, bus_msg_t *env)
         log_warn("bus_unexpected", "body=%s", bus_body_name(env->body_case));
 }
 
+static int on_tick(zloop_t *loop, int timer_id, void *arg)
+{
+    (void)loop;
+    (void)timer_id;
+    tunnels_expire(arg, (uint64_t)zclock_mono());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct card_args a;
@@ -62,6 +70,7 @@ int main(int argc, char **argv)
     zstr_free(&endpoint);
     int rc = 1;
     if (isa.card) {
+        zloop_timer(loop, 100, 0, on_tick, &isa);
         log_info("started", "slot=%u mda=%u type=%s", a.slot, a.mda, log_q(a.type));
         zloop_start(loop);
         log_info("stopping", "reason=signal");

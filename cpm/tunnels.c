@@ -1,0 +1,251 @@
+/* GRE and IP-IP tunnels as cpm sees them: each ip-tunnel resolved from
+ * the configuration (its private interface, delivery service, public
+ * interface, the remote in use), its operational state with the reasons
+ * it is down, and the ISA that holds it. Pushes and show commands use this
+ * one view. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpm.h"
+#include "pkt.h"
+
+static bool in_prefix(int family, const uint8_t *addr, const char *prefix)
+{
+    int f, len;
+    uint8_t p[16];
+    if (!prefix || !prefix_parse(prefix, &f, p, &len) || f != family)
+        return false;
+    for (int b = 0; b < len; b++)
+        if (((addr[b / 8] ^ p[b / 8]) >> (7 - b % 8)) & 1)
+            return false;
+    return true;
+}
+
+static bool parse_ip(const char *s, int *family, uint8_t *out)
+{
+    if (!s)
+        return false;
+    *family = strchr(s, ':') ? AF_INET6 : AF_INET;
+    return inet_pton(*family, s, out) == 1;
+}
+
+/* True when addr is inside a subnet of the interface. */
+static bool if_covers(struct cfg_node *iface, int family, const uint8_t *addr)
+{
+    if (family == AF_INET)
+        return in_prefix(family, addr, cfg_leaf(iface, "address", "address"));
+    cfg_each(a6, cfg_child(iface, "ipv6"), "address")
+        if (in_prefix(family, addr, cfg_get(a6, "address")))
+            return true;
+    return false;
+}
+
+/* The interfaces of a routing instance: Base (svc 0: router + IES) or a VPRN. */
+typedef void if_visit_fn(void *arg, struct cfg_node *svc, struct cfg_node *iface);
+
+static void each_instance_if(struct cpm *cpm, uint32_t inst, if_visit_fn *fn, void *arg)
+{
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    if (inst == 0) {
+        cfg_each(iface, cfg_child(cpm->tree->root, "router"), "interface")
+            fn(arg, NULL, iface);
+        cfg_each(ies, svcroot, "ies") cfg_each(iface, ies, "interface") fn(arg, ies, iface);
+        return;
+    }
+    char id[16];
+    snprintf(id, sizeof id, "%u", inst);
+    struct cfg_node *vprn = cfg_find(cpm->tree, svcroot, "vprn", id);
+    cfg_each(iface, vprn, "interface") fn(arg, vprn, iface);
+}
+
+/* The routing instance a service id belongs to: IES -> Base (0), VPRN -> itself. */
+static uint32_t instance_of(struct cpm *cpm, uint32_t svc)
+{
+    char id[16];
+    snprintf(id, sizeof id, "%u", svc);
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    return cfg_find(cpm->tree, svcroot, "vprn", id) ? svc : 0;
+}
+
+struct reach {
+    struct cpm *cpm;
+    int family;
+    const uint8_t *addr;
+    bool found;
+};
+
+static void reach_if(void *arg, struct cfg_node *svc, struct cfg_node *iface)
+{
+    struct reach *r = arg;
+    if (!r->found && oper_interface_up(r->cpm, svc, iface) && if_covers(iface, r->family, r->addr))
+        r->found = true;
+}
+
+/* Whether addr has a route in the instance: a connected subnet of an up
+ * interface, or a static route whose next hop is on one. The same rules
+ * the IOMs' forwarding tables follow (iom/fib.c). */
+bool route_reachable(struct cpm *cpm, uint32_t inst, int family, const uint8_t *addr)
+{
+    struct reach r = { cpm, family, addr, false };
+    each_instance_if(cpm, inst, reach_if, &r);
+    if (r.found)
+        return true;
+    struct cfg_node *holder = inst == 0 ? cfg_child(cpm->tree->root, "router") : NULL;
+    if (inst) {
+        char id[16];
+        snprintf(id, sizeof id, "%u", inst);
+        holder = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "service"), "vprn", id);
+    }
+    cfg_each(sre, holder, "static-route-entry") {
+        if (!in_prefix(family, addr, sre->key))
+            continue;
+        if (cfg_child(sre, "black-hole"))
+            continue;
+        cfg_each(nh, sre, "next-hop") {
+            int f;
+            uint8_t nha[16];
+            if (!nh->admin_up || !parse_ip(nh->key, &f, nha) || f != family)
+                continue;
+            struct reach n = { cpm, f, nha, false };
+            each_instance_if(cpm, inst, reach_if, &n);
+            if (n.found)
+                return true;
+        }
+    }
+    return false;
+}
+
+struct pub_search {
+    struct cpm *cpm;
+    unsigned group;
+    int family;
+    const uint8_t *src;
+    struct cfg_node *found;
+    bool up;
+};
+
+static void find_public(void *arg, struct cfg_node *svc, struct cfg_node *iface)
+{
+    struct pub_search *ps = arg;
+    struct cfg_node *sap = cfg_child(iface, "sap");
+    char want[32];
+    snprintf(want, sizeof want, "tunnel-%u.public:", ps->group);
+    if (ps->found || !svc || !sap || strncmp(sap->key, want, strlen(want)) != 0)
+        return;
+    if (if_covers(iface, ps->family, ps->src)) {
+        ps->found = iface;
+        ps->up = oper_interface_up(ps->cpm, svc, iface);
+    }
+}
+
+static void add_flag(char *flags, size_t len, const char *flag)
+{
+    size_t o = strlen(flags);
+    snprintf(flags + o, len - o, "%s%s", o ? " " : "", flag);
+}
+
+int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
+{
+    struct tunnel_view *tv = NULL;
+    int n = 0;
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    for (struct cfg_node *svc = svcroot ? svcroot->child : NULL; svc; svc = svc->next) {
+        if (strcmp(svc->sc->word, "ies") && strcmp(svc->sc->word, "vprn"))
+            continue;
+        cfg_each(iface, svc, "interface") {
+            struct cfg_node *sap = cfg_child(iface, "sap");
+            unsigned group, tag;
+            if (!sap || sscanf(sap->key, "tunnel-%u.private:%u", &group, &tag) != 2)
+                continue;
+            cfg_each(tun, sap, "ip-tunnel") {
+                tv = realloc(tv, sizeof *tv * (size_t)(n + 1));
+                struct tunnel_view *t = &tv[n++];
+                memset(t, 0, sizeof *t);
+                t->node = tun;
+                t->svc_node = svc;
+                t->iface = iface;
+                t->sap = sap;
+                t->group = group;
+                t->tag = tag;
+                t->svc = (uint32_t)strtoul(svc->key, NULL, 10);
+                t->delivery_svc = (uint32_t)cfg_get_int(cfg_child(tun, "delivery-service"), "svc", 0);
+                const char *src = cfg_leaf(tun, "source", "ip");
+                const char *rip = cfg_leaf(tun, "remote-ip", "ip");
+                const char *bip = cfg_leaf(tun, "backup-remote-ip", "ip");
+                t->remote = rip;
+                char *fl = t->flags;
+                size_t fll = sizeof t->flags;
+                if (!tun->admin_up)
+                    add_flag(fl, fll, "admin-down");
+                if (!oper_interface_up(cpm, svc, iface))
+                    add_flag(fl, fll, "interface-down");
+                cfg_each(d, tun, "dest-ip") {
+                    int f;
+                    uint8_t a[16];
+                    if (!parse_ip(cfg_get(d, "ip"), &f, a) || !if_covers(iface, f, a)) {
+                        add_flag(fl, fll, "dest-ip-not-in-subnet");
+                        break;
+                    }
+                }
+                char g[8], flags[64];
+                snprintf(g, sizeof g, "%u", group);
+                struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"),
+                                               "tunnel-group", g);
+                if (!tg || strcmp(oper_tunnel_group(cpm, tg, flags, sizeof flags), "up") != 0)
+                    add_flag(fl, fll, "tunnel-group-down");
+                int sf = 0, rf = 0;
+                uint8_t sa[16], ra[16];
+                if (!src || !parse_ip(src, &sf, sa))
+                    add_flag(fl, fll, "no-source");
+                if (!rip || !parse_ip(rip, &rf, ra))
+                    add_flag(fl, fll, "no-remote");
+                char d[16];
+                snprintf(d, sizeof d, "%u", t->delivery_svc);
+                struct cfg_node *dsvc = cfg_find(cpm->tree, svcroot, "vprn", d);
+                if (!dsvc)
+                    dsvc = cfg_find(cpm->tree, svcroot, "ies", d);
+                if (!dsvc || !dsvc->admin_up) {
+                    add_flag(fl, fll, "delivery-service-down");
+                } else if (src && sf) {
+                    struct pub_search ps = { cpm, group, sf, sa, NULL, false };
+                    uint32_t inst = instance_of(cpm, t->delivery_svc);
+                    each_instance_if(cpm, inst, find_public, &ps);
+                    if (!ps.found)
+                        add_flag(fl, fll, "source-not-in-public-subnet");
+                    else if (!ps.up)
+                        add_flag(fl, fll, "public-interface-down");
+                    t->public_iface = ps.found;
+                    /* the remote in use: remote-ip, else a reachable backup */
+                    if (rip && rf) {
+                        int bf = 0;
+                        uint8_t ba[16];
+                        bool primary = route_reachable(cpm, inst, rf, ra);
+                        if (!primary && bip && parse_ip(bip, &bf, ba) &&
+                            route_reachable(cpm, inst, bf, ba))
+                            t->remote = bip;
+                        else if (!primary)
+                            add_flag(fl, fll, "remote-unreachable");
+                    }
+                }
+                t->oper_up = fl[0] == 0;
+            }
+        }
+    }
+    /* placement: each tunnel on one active ISA of its group */
+    for (int i = 0; i < n; i++) {
+        char g[8];
+        snprintf(g, sizeof g, "%u", tv[i].group);
+        struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+        const char *act[16];
+        int nact = tg ? tunnel_group_active_isas(cpm, tg, act, 16) : 0;
+        if (nact) {
+            int k = 0;
+            for (int j = 0; j < i; j++)
+                k += tv[j].group == tv[i].group;
+            snprintf(tv[i].isa, sizeof tv[i].isa, "%s", act[k % nact]);
+        }
+    }
+    *out = tv;
+    return n;
+}
