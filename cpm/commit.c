@@ -19,10 +19,17 @@ static bool backup_active(void *arg, int group)
     return tg && b && oper_mda_up(cpm, b) && !(p && oper_mda_up(cpm, p));
 }
 
+static bool ip_tunnel_up(void *arg, const char *name)
+{
+    struct cpm *cpm = arg;
+    return zhashx_lookup(cpm->tunnel_up, name) != NULL;
+}
+
 const struct cfg_oper *cpm_oper(struct cpm *cpm)
 {
     static struct cfg_oper oper;
     oper.tunnel_group_backup_active = backup_active;
+    oper.ip_tunnel_oper_up = ip_tunnel_up;
     oper.arg = cpm;
     return &oper;
 }

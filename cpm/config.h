@@ -109,6 +109,11 @@ bool cfg_txn_is_new(const struct cfg_txn *txn, const struct cfg_node *n);
 bool cfg_txn_old_admin(const struct cfg_txn *txn, const struct cfg_node *n, bool *admin_up);
 /* Line of the latest deletion in this transaction (for errors about what it removed). */
 int cfg_txn_last_delete_line(const struct cfg_txn *txn);
+/* Whether n was added, set or removed in this transaction while the
+ * object owning it (its nearest container with admin state) was up: the
+ * chapter's "shut down to change" rules look at this, so a file may shut an
+ * object, change it and bring it up again. */
+bool cfg_txn_changed_while_up(const struct cfg_txn *txn, const struct cfg_node *n);
 /* Line of the latest change of any kind in this transaction. */
 int cfg_txn_last_line(const struct cfg_txn *txn);
 

@@ -279,6 +279,7 @@ struct undo {
     struct cfg_param *old_params;
     bool old_admin;
     struct cfg_node *parent, *prev; /* U_DELETE: where it was */
+    bool owner_up;             /* the admin object owning the node was up at the change */
 };
 
 struct cfg_txn {
@@ -286,6 +287,15 @@ struct cfg_txn {
     struct undo *ops;
     size_t nops, cap;
 };
+
+/* The nearest object with admin state at or above n (a leaf's container). */
+static const struct cfg_node *admin_owner(const struct cfg_node *n)
+{
+    for (const struct cfg_node *p = n; p; p = p->parent)
+        if (p->sc->flags & SC_ADMIN)
+            return p;
+    return NULL;
+}
 
 static struct undo *txn_push(struct cfg_txn *txn, enum undo_op op, struct cfg_node *n, int line)
 {
@@ -298,6 +308,8 @@ static struct undo *txn_push(struct cfg_txn *txn, enum undo_op op, struct cfg_no
     u->op = op;
     u->node = n;
     u->line = line;
+    const struct cfg_node *owner = admin_owner(op == U_ADMIN ? n->parent : n);
+    u->owner_up = owner && owner->admin_up;
     return u;
 }
 
@@ -468,6 +480,14 @@ int cfg_txn_last_delete_line(const struct cfg_txn *txn)
         if (txn->ops[i].op == U_DELETE)
             return txn->ops[i].line;
     return 0;
+}
+
+bool cfg_txn_changed_while_up(const struct cfg_txn *txn, const struct cfg_node *n)
+{
+    for (size_t i = 0; i < txn->nops; i++)
+        if (txn->ops[i].node == n && txn->ops[i].op != U_ADMIN && txn->ops[i].owner_up)
+            return true;
+    return false;
 }
 
 int cfg_txn_last_line(const struct cfg_txn *txn)

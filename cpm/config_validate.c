@@ -605,13 +605,91 @@ static int rule_references(struct vctx *v)
     return 0;
 }
 
+/* GRE / IP-IP tunnels (the chapter): one ip-tunnel per private tunnel SAP,
+ * at most 16 dest-ip, names unique, the delivery service exists and is not
+ * removed while tunnels use it, and source / remote / delivery service do
+ * not change while the tunnel stays up. */
+static int rule_ip_tunnels(struct vctx *v)
+{
+    struct cfg_node *service = croot(v, "service");
+    zhashx_t *names = zhashx_new();
+    int rc = -1;
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next) {
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
+            int count = 0;
+            cfg_each(t, sap, "ip-tunnel") {
+                if (++count > 1) {
+                    cfg_error_set(v->err, blame(v, t), t->key, "SAP %s already has an ip-tunnel: "
+                                  "a private tunnel SAP carries one GRE or IP-IP tunnel", sap->key);
+                    goto done;
+                }
+                if (strncmp(sap->key, "tunnel-", 7) != 0 || !strstr(sap->key, ".private:")) {
+                    cfg_error_set(v->err, blame(v, t), t->key,
+                                  "an ip-tunnel belongs under a private tunnel SAP "
+                                  "(tunnel-N.private:K), not SAP %s", sap->key);
+                    goto done;
+                }
+                if (zhashx_lookup(names, t->key)) {
+                    cfg_error_set(v->err, blame(v, t), t->key,
+                                  "ip-tunnel \"%s\" already exists in service %s", t->key,
+                                  (char *)zhashx_lookup(names, t->key));
+                    goto done;
+                }
+                zhashx_insert(names, t->key, s->key);
+                int dests = 0;
+                cfg_each(d, t, "dest-ip") if (++dests > 16) {
+                    cfg_error_set(v->err, blame(v, d), cfg_get(d, "ip"),
+                                  "ip-tunnel \"%s\": at most 16 dest-ip", t->key);
+                    goto done;
+                }
+                const char *dsvc = cfg_leaf(t, "delivery-service", "svc");
+                if (dsvc && !cfg_find(v->tree, service, "ies", dsvc) &&
+                    !cfg_find(v->tree, service, "vprn", dsvc)) {
+                    struct cfg_node *dn = cfg_child(t, "delivery-service");
+                    cfg_error_set(v->err, blame(v, dn), dsvc, "%s", node_line(dn)
+                                  ? "the delivery service does not exist"
+                                  : "the service is the delivery service of a tunnel and cannot "
+                                    "be deleted");
+                    goto done;
+                }
+                /* the chapter: change these only while the tunnel is not
+                 * operationally up (shut it down first) */
+                bool oper_up = !v->oper || !v->oper->ip_tunnel_oper_up ||
+                               v->oper->ip_tunnel_oper_up(v->oper->arg, t->key);
+                if (!cfg_txn_is_new(v->txn, t) && oper_up) {
+                    static const char *const fixed[][2] = {
+                        { "source", "ip" }, { "remote-ip", "ip" }, { "delivery-service", "svc" },
+                    };
+                    for (size_t k = 0; k < 3; k++) {
+                        struct cfg_node *leaf = cfg_child(t, fixed[k][0]);
+                        const char *now = cfg_get(leaf, fixed[k][1]);
+                        const char *old = leaf ? cfg_txn_old(v->txn, leaf, fixed[k][1]) : NULL;
+                        bool changed = leaf && leaf->line && (!old || strcmp(old, now) != 0) &&
+                                       cfg_txn_changed_while_up(v->txn, leaf);
+                        if (changed) {
+                            cfg_error_set(v->err, blame(v, leaf), now,
+                                          "ip-tunnel \"%s\" is operationally up: shut it down to change its %s",
+                                          t->key, fixed[k][0]);
+                            goto done;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&names);
+    return rc;
+}
+
 int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_error *err)
 {
     struct vctx v = { .txn = txn, .tree = cfg_txn_tree(txn), .oper = oper, .err = err };
     int (*const rules[])(struct vctx *) = {
         rule_references_to_deleted, rule_cards,     rule_ports,
         rule_tunnel_groups,         rule_services,  rule_router_ports,
-        rule_addresses,             rule_references,
+        rule_addresses,             rule_references, rule_ip_tunnels,
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i](&v) != 0)

@@ -77,6 +77,7 @@ struct cpm {
     uint64_t event_seq;
     uint64_t config_rejects;
     bool state_changed;        /* card states moved: re-push what depends on them */
+    zhashx_t *tunnel_up;       /* ip-tunnel name -> non-NULL when oper up (as last pushed) */
 };
 
 /* ---- cards.c ---- */
@@ -153,6 +154,8 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
  * manager of ISA failover decides it: primary, else backup; the first
  * active-mda-number members that are up). */
 int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max);
+/* Tunnels of all types one ISA of the group may hold (isa-scale-mode). */
+long tunnel_group_limit(struct cfg_node *tg);
 
 /* ---- tunnels.c: GRE/IP-IP tunnels resolved from the configuration ---- */
 struct tunnel_view {

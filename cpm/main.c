@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     }
     cards_init(&cpm);
     cpm.sessions = zhashx_new();
+    cpm.tunnel_up = zhashx_new();
 
     cpm.bus = zsock_new(ZMQ_ROUTER);
     cpm.cli = zsock_new(ZMQ_ROUTER);
@@ -253,6 +254,7 @@ out:
     if (cpm.sessions)
         cli_sessions_destroy(&cpm);
     query_destroy_all();
+    zhashx_destroy(&cpm.tunnel_up);
     cfg_tree_free(&cpm.tree);
     cfg_store_close(&cpm.store);
     free(cpm.rundir);

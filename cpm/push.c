@@ -278,6 +278,13 @@ static void build_tunnels(struct arena *a, struct cpm *cpm, Srlab__CardConfig *c
 {
     struct tunnel_view *tv;
     int n = tunnels_resolve(cpm, &tv);
+    if (!only_isa) {
+        /* what validation consults: "shut the tunnel down first" applies to oper-up ones */
+        zhashx_purge(cpm->tunnel_up);
+        for (int i = 0; i < n; i++)
+            if (tv[i].oper_up)
+                zhashx_insert(cpm->tunnel_up, tv[i].node->key, (void *)"up");
+    }
     for (int i = 0; i < n; i++) {
         const struct tunnel_view *v = &tv[i];
         if (only_isa && strcmp(v->isa, only_isa) != 0)

@@ -4,7 +4,6 @@
 
 #include "cpm.h"
 
-/* Tunnels per ISA for each isa-scale-mode; the chapter fixes 32,000 by default. */
 static long scale_limit(const char *mode)
 {
     if (mode && strcmp(mode, "tunnel-limit-2k") == 0)
@@ -14,7 +13,23 @@ static long scale_limit(const char *mode)
     return 32000;
 }
 
-static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
+/* Tunnels per ISA for each isa-scale-mode; the chapter fixes 32,000 by default. */
+long tunnel_group_limit(struct cfg_node *tg)
+{
+    return scale_limit(cfg_get(tg, "mode"));
+}
+
+/* Tunnels of group `group` placed on `isa` (NULL: on any ISA). */
+static int tunnels_on(const struct tunnel_view *tv, int n, unsigned group, const char *isa)
+{
+    int c = 0;
+    for (int i = 0; i < n; i++)
+        c += tv[i].group == group && tv[i].isa[0] && (!isa || strcmp(tv[i].isa, isa) == 0);
+    return c;
+}
+
+static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_view *tv, int ntv,
+                   struct strbuf *out)
 {
     char title[64], flags[64];
     const char *oper = oper_tunnel_group(cpm, tg, flags, sizeof flags);
@@ -61,8 +76,8 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, struct strbuf *out)
         for (int k = 0; k < nact; k++)
             active |= strcmp(act[k], members[i][0]) == 0;
         show_row(out, "%-8s %-13s %-9s %-10s %-10d %ld", members[i][0], members[i][1],
-                  oper_mda_up(cpm, members[i][0]) ? "up" : "down",
-                  active ? "active" : "standby", 0, limit);
+                 oper_mda_up(cpm, members[i][0]) ? "up" : "down", active ? "active" : "standby",
+                 tunnels_on(tv, ntv, (unsigned)atoi(tg->key), members[i][0]), limit);
     }
     show_rule(out, '=');
 }
@@ -75,6 +90,8 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
         sb_printf(out, "Error: tunnel-group %s does not exist\n", group);
         return -1;
     }
+    struct tunnel_view *tv;
+    int ntv = tunnels_resolve(cpm, &tv);
     if (j) {
         json_obj(j, NULL);
         json_arr(j, "tunnel_groups");
@@ -114,14 +131,22 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             json_str(j, "admin_state", tg->admin_up ? "up" : "down");
             json_str(j, "oper_state", oper);
             json_str(j, "oper_flags", flags);
-            json_int(j, "tunnels", 0);
+            json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), NULL));
             json_int(j, "max_tunnels", max);
             json_int(j, "tunnels_per_isa_limit", limit);
+            json_arr(j, "isa_tunnels");
+            for (int k = 0; k < nact; k++) {
+                json_obj(j, NULL);
+                json_str(j, "isa", act[k]);
+                json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), act[k]));
+                json_end(j);
+            }
+            json_end(j);
             json_end(j);
             continue;
         }
         if (want_detail) {
-            detail(cpm, tg, out);
+            detail(cpm, tg, tv, ntv, out);
             continue;
         }
         char actives[64] = "";
@@ -129,12 +154,13 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             snprintf(actives + strlen(actives), sizeof actives - strlen(actives), "%s%s",
                      i ? " " : "", act[i]);
         char tun[24];
-        snprintf(tun, sizeof tun, "%d/%ld", 0, max);
+        snprintf(tun, sizeof tun, "%d/%ld", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), NULL), max);
         show_row(out, "%-4s %-7s %-8s %-8s %-20s %-6s %-6s %s", tg->key,
                   multi ? "multi" : "single", p ? p : "-", b ? b : "-",
                   actives[0] ? actives : "-", tg->admin_up ? "Up" : "Down",
                   strcmp(oper, "up") == 0 ? "Up" : "Down", tun);
     }
+    free(tv);
     if (j) {
         json_end(j);
         json_end(j);

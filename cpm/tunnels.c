@@ -232,18 +232,33 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
             }
         }
     }
-    /* placement: each tunnel on one active ISA of its group */
+    /* placement: each tunnel on one active ISA of its group, spread in
+     * turn, never more than isa-scale-mode allows on one ISA */
     for (int i = 0; i < n; i++) {
         char g[8];
         snprintf(g, sizeof g, "%u", tv[i].group);
         struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
         const char *act[16];
         int nact = tg ? tunnel_group_active_isas(cpm, tg, act, 16) : 0;
-        if (nact) {
-            int k = 0;
+        if (!nact)
+            continue;
+        long limit = tunnel_group_limit(tg);
+        int k = 0;
+        for (int j = 0; j < i; j++)
+            k += tv[j].group == tv[i].group;
+        for (int tries = 0; tries < nact; tries++) {
+            const char *isa = act[(k + tries) % nact];
+            long used = 0;
             for (int j = 0; j < i; j++)
-                k += tv[j].group == tv[i].group;
-            snprintf(tv[i].isa, sizeof tv[i].isa, "%s", act[k % nact]);
+                used += tv[j].group == tv[i].group && strcmp(tv[j].isa, isa) == 0;
+            if (used < limit) {
+                snprintf(tv[i].isa, sizeof tv[i].isa, "%s", isa);
+                break;
+            }
+        }
+        if (!tv[i].isa[0]) {
+            add_flag(tv[i].flags, sizeof tv[i].flags, "no-resources");
+            tv[i].oper_up = false;
         }
     }
     *out = tv;
