@@ -122,6 +122,17 @@ static int make_udp_link(const struct topology *t, const struct topo_link *l, co
     return fclose(f);
 }
 
+/* A host receives like a host with its own NIC: GRO and a NAPI thread of
+ * its own, so its TCP receive work does not run inside the sender (a chassis
+ * iom writing to the veth) as veth otherwise makes it. */
+static void host_rx_thread(const char *ns, const char *ifname)
+{
+    char cmd[160], out[128];
+    snprintf(cmd, sizeof cmd, "echo 1 > /sys/class/net/%s/threaded", ifname);
+    const char *argv[] = { "ip", "netns", "exec", ns, "sh", "-c", cmd, NULL };
+    run_argv(NULL, argv, out, sizeof out);
+}
+
 static int make_link(const struct topology *t, const struct topo_link *l, int index, char *err,
                      size_t errlen)
 {
@@ -156,10 +167,14 @@ static int make_link(const struct topology *t, const struct topo_link *l, int in
         /* A real wire carries frames no bigger than its MTU, with their
          * checksums filled in: no segmentation or checksum offload on veths
          * (iom reads and writes raw frames; so do captures). */
+        enum topo_kind kind = t->nodes[l->ep[e].node].kind;
+        bool host = kind == KIND_LINUX || kind == KIND_STRONGSWAN;
         const char *argv[] = { "ethtool", "-K", ifname[e], "tx", "off", "rx", "off", "tso",
-                               "off", "gso", "off", "gro", "off", NULL };
+                               "off", "gso", "off", "gro", host ? "on" : "off", NULL };
         char out[256];
         run_argv(ns[e], argv, out, sizeof out);
+        if (host)
+            host_rx_thread(ns[e], ifname[e]);
     }
     return 0;
 fail: {
