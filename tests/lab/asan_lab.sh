@@ -1,24 +1,46 @@
 #!/usr/bin/env bash
-# Run by `make asan` with the sanitizer build: a lab start/stop cycle with
-# some work in between; every process must exit 0 on SIGTERM, and no
-# AddressSanitizer, LeakSanitizer or UBSan report may appear in any log.
+# Run by `make asan` with the sanitizer build: the GRE lab started, worked
+# (CLI, config changes, traffic through GRE and IP-IP, fragments, IPv6,
+# hostile frames, impairments, a killed ISA and cpm) and stopped; every
+# process must exit 0 on SIGTERM, and no AddressSanitizer, LeakSanitizer or
+# UBSan report may appear in any log.
 source "$(dirname "$0")/lib.sh"
 LAB=t-asan
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 BUSINJ=${SRLAB_BUILD:-build/asan}/tests/tools/bus_inject
 
-if lab_up topology/two-chassis.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "sanitizer lab up"; else
+if lab_up topology/gre.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "sanitizer lab up"; else
   fail "sanitizer lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
 for c in chassis-a chassis-b; do
   for cmd in "show card" "show mda" "show isa tunnel-group 1 detail" "show router interface" \
              "show service service-using" "show log log-id 99" "show srlab processes" \
-             "admin display-config"; do
+             "admin display-config" "show port" "show port 1/1/1" "show router 200 route-table" \
+             "show router arp" "show router 200 neighbor" "show ip tunnel" \
+             "show service id 200 sap 1/1/2 stats" "show srlab dataplane" "show srlab bus"; do
     cli $c $cmd > /dev/null || fail "$c: $cmd"
     cli $c --json $cmd > /dev/null || true
   done
 done
+cli chassis-a show ip tunnel gre-a > /dev/null || fail "chassis-a: show ip tunnel gre-a"
+cli chassis-b show ip tunnel gre-b > /dev/null || fail "chassis-b: show ip tunnel gre-b"
 ok "show commands ran"
+x host-a ping -c 3 -i 0.1 -W 1 10.2.0.10 >/dev/null
+x host-a ping -c 3 -i 0.1 -W 1 10.2.0.20 >/dev/null
+x host-a ping -6 -c 3 -i 0.1 -W 1 2001:db8:2::10 >/dev/null
+x host-a ping -c 2 -i 0.1 -W 1 -s 2972 -M dont 10.2.0.10 >/dev/null
+x host-a ping -c 2 -i 0.1 -W 1 -s 2972 10.1.0.1 >/dev/null
+printf 'configure service vprn 200 interface "to-chassis-b-gre" sap tunnel-1.private:1 ip-tunnel "gre-a" encapsulated-ip-mtu 1200\n' > /tmp/$LAB.cfg
+"$SRLAB" config -l $LAB chassis-a /tmp/$LAB.cfg >/dev/null
+x host-a ping -c 2 -i 0.1 -W 1 -s 1372 10.2.0.10 >/dev/null
+mac=$(jcli chassis-a show port 1/1/2 | json "d['mac']")
+x host-a /usr/bin/python3 tests/pkt/malformed.py eth0 "$mac" 10.1.0.10 10.2.0.10 >/dev/null 2>&1
+mac=$(jcli chassis-a show port 1/1/1 | json "d['mac']")
+x wan /usr/bin/python3 tests/pkt/bad_gre.py pa "$mac" 192.168.1.2 192.168.2.2 >/dev/null 2>&1
+"$SRLAB" link -l $LAB chassis-a:1/1/1 set --loss 20 --delay 5 --rate 10 >/dev/null
+x host-a ping -c 10 -i 0.05 -W 1 10.2.0.10 >/dev/null
+"$SRLAB" link -l $LAB chassis-a:1/1/1 clear >/dev/null
+ok "traffic, fragments, hostile frames and impairments ran"
 printf 'configure service vprn 300 customer 1 create interface "lan" create address 10.30.0.1/24\n' > /tmp/$LAB.cfg
 check "config change" "$SRLAB" config -l $LAB chassis-a /tmp/$LAB.cfg
 printf 'configure card 1 mda 2 mda-type bogus\n' > /tmp/$LAB.cfg
@@ -29,6 +51,7 @@ for kind in garbage version unknown frames truncated empty; do
 done
 check "kill isa-1/2" "$SRLAB" kill -l $LAB chassis-a isa-1/2
 sleep 0.3
+x host-a ping -c 3 -i 0.1 -W 1 10.2.0.10 >/dev/null   # now through the backup ISA
 check "start isa-1/2" "$SRLAB" start -l $LAB chassis-a isa-1/2
 check "kill -9 cpm" "$SRLAB" kill -l $LAB chassis-b cpm
 check "start cpm" "$SRLAB" start -l $LAB chassis-b cpm
