@@ -276,8 +276,7 @@ struct iom {
     unsigned pkts_allocated;
     /* sockets */
     zsock_t *ctl;              /* ROUTER: srlab link control and queries */
-    zsock_t *dp;               /* ROUTER: ISA dataplane hand-off */
-    struct bus_stats ctl_stats, dp_stats;
+    struct bus_stats ctl_stats;
     uint64_t drops[DROP_MAX];  /* drops not tied to a port */
     uint64_t to_isa_pkts, from_isa_pkts, to_isa_batches;
     bool in_dispatch;          /* batching: flush at the end of each poll round */

@@ -1,124 +1,100 @@
-/* The ISA's side of the IOM hand-off: a DEALER (identity isa-S/M) on the
- * dataplane socket of every IOM with ports. In: batches of [DpMeta][packet]
- * (private side: to encapsulate into the tunnel of that interface; public
- * side: a tunnel packet for one of our tunnels). Out: the same framing,
- * batched per IOM and flushed at the end of each input batch. */
+/* The ISA's side of the IOM hand-off (lib/dp.h): one datagram socket
+ * (RUNDIR/dp-isa-S-M.dg). In: packets from the IOMs, private side (to
+ * encapsulate into the tunnel of that interface) or public side (a tunnel
+ * packet for one of our tunnels). Out: batched per IOM, flushed at the end
+ * of each input batch. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "isa.h"
 #include "log.h"
 
-#define ISA_OUT_BATCH 64
-
-struct dp_src {
-    struct isa *isa;
-    unsigned slot;
-};
-static struct dp_src srcs[ISA_MAX_IOMS + 1];
-
 void isa_emit(struct isa *isa, unsigned iom, uint32_t svc, const char *interface, bool private_side,
               const uint8_t *pkt, size_t len)
 {
-    if (iom > ISA_MAX_IOMS || !isa->dp[iom])
+    if (iom < 1 || iom > ISA_MAX_IOMS || !isa->out[iom])
         return;
-    struct isa_out *o = &isa->out[iom];
-    Srlab__DpMeta meta = SRLAB__DP_META__INIT;
-    meta.svc = svc;
-    meta.interface = (char *)interface;
-    meta.private_side = private_side;
-    if (!o->msg)
-        o->msg = zmsg_new();
-    size_t mlen = srlab__dp_meta__get_packed_size(&meta);
-    zframe_t *mf = zframe_new(NULL, mlen);
-    srlab__dp_meta__pack(&meta, zframe_data(mf));
-    zmsg_append(o->msg, &mf);
-    zmsg_addmem(o->msg, pkt, len);
-    o->n++;
-    isa->to_iom_pkts++;
-    if (o->n >= ISA_OUT_BATCH) {
-        zmsg_send(&o->msg, isa->dp[iom]);
-        zmsg_destroy(&o->msg);
-        o->n = 0;
-    }
+    struct dp_hdr h = { .private_side = private_side, .svc = svc };
+    snprintf(h.ifname, sizeof h.ifname, "%s", interface);
+    if (dp_batch_add(isa->out[iom], &h, pkt, len, &isa->dp_sent, &isa->dp_failed) == 0)
+        isa->to_iom_pkts++;
+    else
+        isa->dp_failed++;
 }
 
 void isa_flush(struct isa *isa)
 {
-    for (unsigned s = 1; s <= ISA_MAX_IOMS; s++) {
-        struct isa_out *o = &isa->out[s];
-        if (o->msg && isa->dp[s])
-            zmsg_send(&o->msg, isa->dp[s]);
-        zmsg_destroy(&o->msg);
-        o->n = 0;
-    }
+    for (unsigned s = 1; s <= ISA_MAX_IOMS; s++)
+        if (isa->out[s] && isa->out[s]->n)
+            dp_batch_flush(isa->out[s], &isa->dp_sent, &isa->dp_failed);
 }
 
-static int on_dp(zloop_t *loop, zsock_t *sock, void *arg)
+static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
 {
     (void)loop;
-    struct dp_src *src = arg;
-    struct isa *isa = src->isa;
-    zmsg_t *msg = zmsg_recv(sock);
-    if (!msg)
-        return 0;
-    while (zmsg_size(msg) >= 2) {
-        zframe_t *mf = zmsg_pop(msg), *pf = zmsg_pop(msg);
-        Srlab__DpMeta *meta = srlab__dp_meta__unpack(NULL, zframe_size(mf), zframe_data(mf));
-        const uint8_t *d = zframe_data(pf);
-        size_t len = zframe_size(pf);
-        if (!meta || !meta->interface || len > ISA_BUF) {
-            isa->from_iom_bad++;
-        } else {
+    (void)item;
+    struct isa *isa = arg;
+    for (int round = 0; round < 4; round++) {
+        int n = dp_recv(isa->dp_fd, isa->rx);
+        for (int i = 0; i < n; i++) {
+            struct dp_hdr h;
+            size_t len = isa->rx->len[i];
+            int hl = len ? dp_hdr_read(isa->rx->buf[i], len, &h) : -1;
+            unsigned slot = hl >= 0 ? h.sender : 0;
+            if (hl < 0 || slot < 1 || slot > ISA_MAX_IOMS || !isa->out[slot]) {
+                isa->from_iom_bad++;
+                continue;
+            }
+            const uint8_t *d = isa->rx->buf[i] + hl;
+            len -= (size_t)hl;
             isa->from_iom_pkts++;
             isa->from_iom_octets += len;
-            if (meta->private_side) {
-                struct isa_tunnel *t = tunnel_by_private(isa, meta->svc, meta->interface);
+            if (h.private_side) {
+                struct isa_tunnel *t = tunnel_by_private(isa, h.svc, h.ifname);
                 if (t)
-                    gre_encap(isa, src->slot, t, d, len);
+                    gre_encap(isa, slot, t, d, len);
                 else
                     isa->no_tunnel_drops++;
             } else {
-                gre_decap(isa, src->slot, d, len);
+                gre_decap(isa, slot, d, len);
             }
         }
-        if (meta)
-            srlab__dp_meta__free_unpacked(meta, NULL);
-        zframe_destroy(&mf);
-        zframe_destroy(&pf);
+        if (n < DP_BATCH)
+            break;
     }
-    if (zmsg_size(msg))
-        isa->from_iom_bad++;
-    zmsg_destroy(&msg);
     isa_flush(isa);
     return 0;
 }
 
 void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 {
+    if (isa->dp_fd < 0) {
+        char path[512], file[16];
+        snprintf(file, sizeof file, "%u-%u", isa->slot, isa->mda);
+        snprintf(path, sizeof path, "%s/dp-isa-%s.dg", isa->rundir, file);
+        isa->dp_fd = dp_open(path);
+        if (isa->dp_fd < 0) {
+            log_error("dp_bind_failed", "path=%s", log_q(path));
+        } else {
+            isa->rx = malloc(sizeof *isa->rx);
+            zmq_pollitem_t item = { .fd = isa->dp_fd, .events = ZMQ_POLLIN };
+            zloop_poller(isa->loop, &item, on_dp, isa);
+        }
+    }
     bool want[ISA_MAX_IOMS + 1] = { false };
     for (size_t i = 0; i < cfg->n_iom_slots; i++)
         if (cfg->iom_slots[i] >= 1 && cfg->iom_slots[i] <= ISA_MAX_IOMS)
             want[cfg->iom_slots[i]] = true;
     for (unsigned s = 1; s <= ISA_MAX_IOMS; s++) {
-        if (want[s] && !isa->dp[s]) {
-            zsock_t *d = zsock_new(ZMQ_DEALER);
-            zsock_set_identity(d, isa->name);
-            zsock_set_linger(d, 0);
-            zsock_set_rcvhwm(d, 100000);
-            zsock_set_sndhwm(d, 100000);
-            if (zsock_connect(d, "ipc://%s/dp-iom-%u.sock", isa->rundir, s) != 0) {
-                zsock_destroy(&d);
-                continue;
-            }
-            srcs[s] = (struct dp_src){ isa, s };
-            zloop_reader(isa->loop, d, on_dp, &srcs[s]);
-            isa->dp[s] = d;
+        if (want[s] && !isa->out[s]) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/dp-iom-%u.dg", isa->rundir, s);
+            isa->out[s] = dp_batch_new(path);
             log_info("dataplane_join", "iom=%u", s);
-        } else if (!want[s] && isa->dp[s]) {
-            zloop_reader_end(isa->loop, isa->dp[s]);
-            zsock_destroy(&isa->dp[s]);
+        } else if (!want[s] && isa->out[s]) {
+            dp_batch_free(&isa->out[s]);
         }
     }
     tunnels_apply(isa, cfg);
@@ -126,13 +102,16 @@ void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 
 void isa_dataplane_close(struct isa *isa)
 {
-    for (unsigned s = 1; s <= ISA_MAX_IOMS; s++) {
-        zmsg_destroy(&isa->out[s].msg);
-        if (isa->dp[s]) {
-            zloop_reader_end(isa->loop, isa->dp[s]);
-            zsock_destroy(&isa->dp[s]);
-        }
+    for (unsigned s = 1; s <= ISA_MAX_IOMS; s++)
+        dp_batch_free(&isa->out[s]);
+    if (isa->dp_fd >= 0) {
+        zmq_pollitem_t item = { .fd = isa->dp_fd };
+        zloop_poller_end(isa->loop, &item);
+        close(isa->dp_fd);
     }
+    isa->dp_fd = -1;
+    free(isa->rx);
+    isa->rx = NULL;
     tunnels_free(isa);
 }
 
@@ -161,6 +140,7 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
     add_count(&a, r, "from-iom-malformed", isa->from_iom_bad);
     add_count(&a, r, "no-tunnel", isa->no_tunnel_drops);
     add_count(&a, r, "to-iom-packets", isa->to_iom_pkts);
+    add_count(&a, r, "to-iom-send-failed", isa->dp_failed);
     add_count(&a, r, "tunnels", isa->n_tunnels);
     char *where = arena_alloc(&a, 8);
     snprintf(where, 8, "%u/%u", isa->slot, isa->mda);

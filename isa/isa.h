@@ -6,6 +6,7 @@
 #include <czmq.h>
 
 #include "card.h"
+#include "dp.h"
 #include "frag.h"
 #include "pkt.h"
 
@@ -59,11 +60,6 @@ struct isa_tunnel {
     bool seen;                 /* still configured (apply) */
 };
 
-/* Output towards one IOM: [DpMeta][packet] pairs, sent as one message. */
-struct isa_out {
-    zmsg_t *msg;
-    unsigned n;
-};
 
 struct isa {
     const char *rundir;
@@ -73,8 +69,11 @@ struct isa {
     struct card *card;
     uint64_t generation;
     size_t groups;
-    zsock_t *dp[ISA_MAX_IOMS + 1];     /* DEALER per IOM slot with ports */
-    struct isa_out out[ISA_MAX_IOMS + 1];
+    int dp_fd;                 /* datagram socket (lib/dp.h) */
+    bool iom_joined[ISA_MAX_IOMS + 1];
+    struct dp_batch *out[ISA_MAX_IOMS + 1]; /* towards each IOM */
+    struct dp_rx *rx;
+    uint64_t dp_sent, dp_failed;
     uint64_t from_iom_pkts, from_iom_octets, from_iom_bad, no_tunnel_drops, to_iom_pkts;
     struct isa_tunnel **tunnels;
     size_t n_tunnels;

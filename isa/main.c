@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     }
     card_open_log(a.rundir, a.name);
     zsys_set_logstream(NULL);
-    struct isa isa = { .rundir = a.rundir, .slot = a.slot, .mda = a.mda };
+    struct isa isa = { .rundir = a.rundir, .slot = a.slot, .mda = a.mda, .dp_fd = -1 };
     snprintf(isa.name, sizeof isa.name, "isa-%u/%u", a.slot % 100, a.mda % 10);
     Srlab__Register reg = SRLAB__REGISTER__INIT;
     reg.role = SRLAB__ROLE__ROLE_ISA;

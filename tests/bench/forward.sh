@@ -5,9 +5,7 @@
 #   TCP: iperf3 throughput;  64-byte frames: iperf3 UDP, packets/s received.
 set -u
 cd "$(dirname "$0")/../.."
-SRLAB=${SRLAB_BIN:-bin}/srlab
-SECS=${BENCH_SECONDS:-5}
-BLAST=$(cd "$(dirname "$SRLAB")" && pwd)/udpblast
+source tests/bench/lib.sh
 PFX=bfk$$
 cleanup() {
   "$SRLAB" down bench-fwd >/dev/null 2>&1
@@ -15,25 +13,6 @@ cleanup() {
   pkill -f "iperf3 -s -p 52" 2>/dev/null
 }
 trap cleanup EXIT
-
-# run_pair EXEC_A EXEC_B DST: prints "tcp_bps udp_pps"
-run_pair() {
-  local ea=$1 eb=$2 dst=$3
-  $eb iperf3 -s -p 5211 -D >/dev/null 2>&1; sleep 0.3
-  local tcp=$($ea iperf3 -c $dst -p 5211 -t $SECS -J 2>/dev/null |
-    /usr/bin/python3 -c "import json,sys; print(int(json.load(sys.stdin)['end']['sum_received']['bits_per_second']))")
-  pkill -f "iperf3 -s -p 5211" 2>/dev/null
-  # 64-byte frames: 14 Ethernet + 20 IP + 8 UDP + 22 payload, sendmmsg bursts
-  $eb $BLAST recv 5212 $((SECS + 2)) > /tmp/bfk$$.recv &
-  local rpid=$!
-  sleep 0.5
-  $ea $BLAST send $dst 5212 22 $SECS >/dev/null
-  wait $rpid
-  local udp=$(sed -n 's/.* pps \([0-9]*\).*/\1/p' /tmp/bfk$$.recv); rm -f /tmp/bfk$$.recv
-  echo "${tcp:-0} ${udp:-0}"
-}
-
-ROUNDS=${BENCH_ROUNDS:-3}
 
 # --- baseline: the kernel routes ---------------------------------------------------------
 baseline_up() {
@@ -68,18 +47,5 @@ for r in $(seq $ROUNDS); do
   run_pair "$SRLAB exec host-a --" "$SRLAB exec host-b --" 10.2.0.10 >> /tmp/bfk$$.s
 done
 
-/usr/bin/python3 - /tmp/bfk$$.k /tmp/bfk$$.s <<'PY'
-import sys, statistics
-def load(p):
-    rows = [tuple(map(int, l.split())) for l in open(p) if l.strip()]
-    return [r[0] for r in rows], [r[1] for r in rows]
-kt, ku = load(sys.argv[1]); st, su = load(sys.argv[2])
-fmt = lambda xs, d: " ".join(f"{x/d:.2f}" for x in xs)
-print(f"kernel router : TCP {fmt(kt,1e9)} Gbit/s, 64-byte UDP {fmt(ku,1e3)} kpps")
-print(f"srlab chassis : TCP {fmt(st,1e9)} Gbit/s, 64-byte UDP {fmt(su,1e3)} kpps")
-mk, ms = statistics.median(kt), statistics.median(st)
-uk, us = statistics.median(ku), statistics.median(su)
-print(f"bench forward-tcp: median {ms/1e9:.2f} vs {mk/1e9:.2f} Gbit/s ratio {ms/mk if mk else 0:.2f} (target 0.80)")
-print(f"bench forward-64b: median {us/1e3:.0f} vs {uk/1e3:.0f} kpps ratio {us/uk if uk else 0:.2f} (target 0.50)")
-PY
+compare forward "kernel router" /tmp/bfk$$.k "srlab chassis" /tmp/bfk$$.s 0.80 0.50
 rm -f /tmp/bfk$$.k /tmp/bfk$$.s

@@ -67,6 +67,9 @@ static int make_node(const struct topology *t, const struct topo_node *n, char *
         write_sysctl(ns, "net.ipv6.conf.all.disable_ipv6", "1");
         write_sysctl(ns, "net.ipv6.conf.default.disable_ipv6", "1");
         write_sysctl(ns, "net.ipv4.ip_forward", "0");
+        /* the iom/ISA hand-off queues up to this many datagrams per socket
+         * (lib/dp.h); the kernel's default of 10 drops bursts */
+        write_sysctl(ns, "net.unix.max_dgram_qlen", "8192");
     }
     if (n->kind == KIND_BRIDGE) {
         write_sysctl(ns, "net.ipv6.conf.all.disable_ipv6", "1");

@@ -1,0 +1,187 @@
+#include "dp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pkt.h"
+
+/* magic(2) version(1) flags(1) svc(4) group(4) fc(1) nh_len(1) if_len(1)
+ * sender(1) nh if */
+#define DP_FIXED 16
+
+int dp_hdr_write(uint8_t *buf, size_t cap, const struct dp_hdr *h)
+{
+    size_t if_len = strnlen(h->ifname, sizeof h->ifname);
+    size_t len = DP_FIXED + h->nh_len + if_len;
+    if (len > cap || (h->nh_len != 0 && h->nh_len != 4 && h->nh_len != 16))
+        return -1;
+    wr16(buf, DP_MAGIC);
+    buf[2] = DP_VERSION;
+    buf[3] = h->private_side ? 1 : 0;
+    wr32(buf + 4, h->svc);
+    wr32(buf + 8, h->group);
+    buf[12] = h->fc;
+    buf[13] = h->nh_len;
+    buf[14] = (uint8_t)if_len;
+    buf[15] = h->sender;
+    memcpy(buf + DP_FIXED, h->nh, h->nh_len);
+    memcpy(buf + DP_FIXED + h->nh_len, h->ifname, if_len);
+    return (int)len;
+}
+
+int dp_hdr_read(const uint8_t *buf, size_t len, struct dp_hdr *h)
+{
+    if (len < DP_FIXED || rd16(buf) != DP_MAGIC || buf[2] != DP_VERSION || (buf[3] & ~1u))
+        return -1;
+    h->private_side = buf[3] & 1;
+    h->svc = rd32(buf + 4);
+    h->group = rd32(buf + 8);
+    h->fc = buf[12];
+    h->nh_len = buf[13];
+    size_t if_len = buf[14];
+    h->sender = buf[15];
+    if ((h->nh_len != 0 && h->nh_len != 4 && h->nh_len != 16) || if_len >= sizeof h->ifname ||
+        DP_FIXED + h->nh_len + if_len > len)
+        return -1;
+    memcpy(h->nh, buf + DP_FIXED, h->nh_len);
+    memcpy(h->ifname, buf + DP_FIXED + h->nh_len, if_len);
+    h->ifname[if_len] = 0;
+    if (memchr(h->ifname, 0, if_len))
+        return -1; /* a NUL inside the name */
+    return (int)(DP_FIXED + h->nh_len + if_len);
+}
+
+static void addr_of(struct sockaddr_un *a, const char *path)
+{
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    snprintf(a->sun_path, sizeof a->sun_path, "%s", path);
+}
+
+static int dgram_socket(void)
+{
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int buf = 8 << 20;
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+    }
+    return fd;
+}
+
+int dp_open(const char *path)
+{
+    int fd = dgram_socket();
+    if (fd < 0)
+        return -1;
+    struct sockaddr_un a;
+    addr_of(&a, path);
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct dp_batch *dp_batch_new(const char *peer_path)
+{
+    struct dp_batch *b = calloc(1, sizeof *b);
+    snprintf(b->to, sizeof b->to, "%s", peer_path);
+    b->fd = -1;
+    return b;
+}
+
+void dp_batch_free(struct dp_batch **pb)
+{
+    if (*pb && (*pb)->fd >= 0)
+        close((*pb)->fd);
+    free(*pb);
+    *pb = NULL;
+}
+
+/* (Re)connects to the peer's path: after a peer restart the old
+ * connection refuses, and a new one finds the new socket. */
+static int reconnect(struct dp_batch *b)
+{
+    if (b->fd >= 0)
+        close(b->fd);
+    b->fd = dgram_socket();
+    struct sockaddr_un a;
+    addr_of(&a, b->to);
+    if (b->fd >= 0 && connect(b->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(b->fd);
+        b->fd = -1;
+    }
+    return b->fd;
+}
+
+void dp_batch_flush(struct dp_batch *b, uint64_t *sent, uint64_t *failed)
+{
+    unsigned done = 0;
+    bool retried = false;
+    if (b->fd < 0)
+        reconnect(b);
+    while (done < b->n && b->fd >= 0) {
+        int k = sendmmsg(b->fd, b->msg + done, b->n - done, MSG_DONTWAIT);
+        if (k > 0) {
+            *sent += (unsigned)k;
+            done += (unsigned)k;
+            continue;
+        }
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 && (errno == ECONNREFUSED || errno == ENOTCONN) && !retried) {
+            retried = true;
+            reconnect(b);
+            continue;
+        }
+        break; /* peer gone or its queue full: lost, as on a wire */
+    }
+    *failed += b->n - done;
+    b->n = 0;
+}
+
+int dp_batch_add(struct dp_batch *b, const struct dp_hdr *h, const uint8_t *pkt, size_t len,
+                 uint64_t *sent, uint64_t *failed)
+{
+    if (len > DP_PKT_MAX)
+        return -1;
+    unsigned i = b->n;
+    int hl = dp_hdr_write(b->hdr[i], DP_HDR_MAX, h);
+    if (hl < 0)
+        return -1;
+    memcpy(b->pkt[i], pkt, len);
+    b->iov[i][0].iov_base = b->hdr[i];
+    b->iov[i][0].iov_len = (size_t)hl;
+    b->iov[i][1].iov_base = b->pkt[i];
+    b->iov[i][1].iov_len = len;
+    memset(&b->msg[i], 0, sizeof b->msg[i]);
+    b->msg[i].msg_hdr.msg_iov = b->iov[i];
+    b->msg[i].msg_hdr.msg_iovlen = 2;
+    b->n++;
+    if (b->n == DP_BATCH)
+        dp_batch_flush(b, sent, failed);
+    return 0;
+}
+
+int dp_recv(int fd, struct dp_rx *rx)
+{
+    for (int i = 0; i < DP_BATCH; i++) {
+        rx->iov[i].iov_base = rx->buf[i];
+        rx->iov[i].iov_len = sizeof rx->buf[i];
+        memset(&rx->msg[i], 0, sizeof rx->msg[i]);
+        rx->msg[i].msg_hdr.msg_iov = &rx->iov[i];
+        rx->msg[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(fd, rx->msg, DP_BATCH, MSG_DONTWAIT, NULL);
+    if (n <= 0)
+        return 0;
+    for (int i = 0; i < n; i++)
+        rx->len[i] = (rx->msg[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : rx->msg[i].msg_len;
+    return n;
+}

@@ -1,0 +1,75 @@
+/* The dataplane hand-off between an iom and the ISAs: unix datagram sockets
+ * (one datagram per packet, sent and received in batches with sendmmsg /
+ * recvmmsg), each packet led by a small binary header. Each end binds its
+ * own path under the chassis run directory (dp-iom-N.dg, dp-isa-S-M.dg), so
+ * either end may restart without the other noticing. Chosen over ZeroMQ for
+ * packets: a ZeroMQ hop costs two thread hand-offs, which made tunnelled TCP
+ * latency-bound (see docs/architecture.md). */
+#ifndef SRLAB_DP_H
+#define SRLAB_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define DP_MAGIC 0x5344      /* "SD" */
+#define DP_VERSION 1
+#define DP_HDR_MAX 96
+#define DP_PKT_MAX 10240
+#define DP_BATCH 64
+
+struct dp_hdr {
+    uint8_t sender;          /* IOM slot of the iom that sent it; 0 from an ISA */
+    bool private_side;       /* towards/from a private tunnel interface */
+    uint32_t svc;            /* routing instance the packet belongs to */
+    uint32_t group;          /* tunnel group */
+    uint8_t fc;
+    uint8_t nh_len;          /* 0, 4 or 16 */
+    uint8_t nh[16];
+    char ifname[40];         /* the tunnel interface */
+};
+
+/* Writes h into buf; returns its length, or -1 when it does not fit. */
+int dp_hdr_write(uint8_t *buf, size_t cap, const struct dp_hdr *h);
+/* Parses a header at the start of a datagram; returns its length, or -1
+ * for anything short, long or inconsistent. */
+int dp_hdr_read(const uint8_t *buf, size_t len, struct dp_hdr *h);
+
+/* Binds a nonblocking datagram socket at path (replacing a stale one):
+ * where this process receives. */
+int dp_open(const char *path);
+
+/* A batch of datagrams towards one peer, sent on a socket connected to the
+ * peer's path (no path lookup per datagram; reconnected when the peer
+ * restarts). The header is copied in, the packet bytes too (senders reuse
+ * their buffers at once). */
+struct dp_batch {
+    char to[108];
+    int fd;                  /* connected; -1 until the first send */
+    unsigned n;
+    uint8_t hdr[DP_BATCH][DP_HDR_MAX];
+    uint8_t pkt[DP_BATCH][DP_PKT_MAX];
+    struct iovec iov[DP_BATCH][2];
+    struct mmsghdr msg[DP_BATCH];
+};
+struct dp_batch *dp_batch_new(const char *peer_path);
+void dp_batch_free(struct dp_batch **b);
+/* Adds one packet; sends the batch when full. Returns -1 when the header
+ * or packet does not fit (counted by the caller). */
+int dp_batch_add(struct dp_batch *b, const struct dp_hdr *h, const uint8_t *pkt, size_t len,
+                 uint64_t *sent, uint64_t *failed);
+void dp_batch_flush(struct dp_batch *b, uint64_t *sent, uint64_t *failed);
+
+/* Receives up to DP_BATCH datagrams into bufs; sets their lengths (0 for
+ * one truncated). Returns how many (0 when none). */
+struct dp_rx {
+    uint8_t buf[DP_BATCH][DP_HDR_MAX + DP_PKT_MAX];
+    size_t len[DP_BATCH];
+    struct iovec iov[DP_BATCH];
+    struct mmsghdr msg[DP_BATCH];
+};
+int dp_recv(int fd, struct dp_rx *rx);
+
+#endif
