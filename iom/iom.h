@@ -368,6 +368,10 @@ bool filter_pass(const struct ip_filter *f, const uint8_t *ip, size_t len, bool 
 const struct filter_entry *filter_match(const struct ip_filter *f, const uint8_t *ip,
                                         size_t len, bool v6);
 
+/* mcast.c: multicast payload over GRE (flooded within the instance) */
+bool mcast_routable(const uint8_t *ip, bool v6);
+void mcast_forward(struct iom *iom, struct iom_if *in_if, struct pkt *p, bool v6);
+
 /* mirror.c */
 void mirror_port(struct iom *iom, int port, const uint8_t *frame, size_t len, bool ingress);
 void mirror_sap(struct iom *iom, const struct iom_if *ifp, const uint8_t *frame, size_t len,

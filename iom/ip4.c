@@ -281,7 +281,10 @@ void ip4_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
         return;
     }
     if (v.dst[0] >= 224) {
-        iom_drop(iom, p, DROP_NO_ROUTE, p->in_port); /* multicast routing: not here */
+        if (mcast_routable(p->data, false))
+            mcast_forward(iom, ifp, p, false); /* over GRE */
+        else
+            iom_drop(iom, p, DROP_NO_ROUTE, p->in_port);
         return;
     }
     ip4_forward(iom, inst, ifp, p);

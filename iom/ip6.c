@@ -304,6 +304,10 @@ void ip6_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
         ip6_local(iom, ifp, p, group);
         return;
     }
+    if (group && mcast_routable(p->data, true)) {
+        mcast_forward(iom, ifp, p, true); /* over GRE */
+        return;
+    }
     if (group || is_linklocal(v.dst)) {
         iom_drop(iom, p, DROP_NO_ROUTE, p->in_port); /* not routed */
         return;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GRE and IP-IP tunnels in topology/gre.yaml: traffic through each, counters,
-# the wire as tshark sees it, ip-mtu / clear-df-bit / encapsulated-ip-mtu /
+# the wire as tshark sees it, multicast over GRE, ip-mtu / clear-df-bit / encapsulated-ip-mtu /
 # reassembly, IPv6 over GRE and Packet Too Big, oper flags, forbidden
 # changes, hostile tunnel packets.
 source "$(dirname "$0")/lib.sh"
@@ -54,6 +54,38 @@ expect_eq "tshark: IP-IP from 192.168.1.3 to 192.168.2.3 carrying 10.1.0.10 > 10
   "$(tshark -r "$cap" -Y 'ip.proto==4 && icmp.type==8' -T fields -e ip.src -e ip.dst -e ip.proto 2>/dev/null | head -1)"
 expect_eq "no malformed packets on the WAN" 0 "$(tshark -r "$cap" -Y _ws.malformed 2>/dev/null | wc -l)"
 rm -f "$cap"
+
+# --- multicast payload over GRE (flooded within the VPRN; no IGMP/PIM) -------------------------
+mcap=$(mktemp /tmp/srlab-gre.XXXXXX.txt)
+x host-b timeout 4 tshark -l -n -i eth0 -f 'ip multicast or ip6 multicast' -T fields \
+  -e eth.dst -e ip.dst -e ipv6.dst -e ip.ttl -e ipv6.hlim -e udp.dstport > "$mcap" 2>/dev/null & mcid=$!
+sleep 1.5
+g0=$(tstat chassis-a gre-a encap_packets)
+x host-a /usr/bin/python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 8)
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 8)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, socket.if_nametoindex("eth0"))
+l = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+l.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 8)
+for i in range(3):
+    s.sendto(b"srlab-mcast", ("239.1.1.1", 5000))
+    s6.sendto(b"srlab-mcast", ("ff0e::1:2", 5000))
+    l.sendto(b"link-local", ("224.0.0.99", 5000))
+    time.sleep(0.05)
+'
+wait $mcid
+expect_eq "host-b got 239.1.1.1 three times over GRE, TTL 8-2, MAC 01:00:5e:01:01:01" \
+  "3 01:00:5e:01:01:01	239.1.1.1		6		5000" \
+  "$(grep -c '239.1.1.1' "$mcap") $(grep '239.1.1.1' "$mcap" | head -1)"
+expect_eq "host-b got ff0e::1:2 three times over GRE, hop limit 8-2, MAC 33:33:00:01:00:02" \
+  "3 33:33:00:01:00:02		ff0e::1:2		6	5000" \
+  "$(grep -c 'ff0e::1:2' "$mcap") $(grep 'ff0e::1:2' "$mcap" | head -1)"
+expect_eq "link-local group 224.0.0.99 is not forwarded" 0 "$(grep -c '224.0.0.99' "$mcap")"
+expect_eq "gre-a encapsulated the 6 routable multicast packets" 6 $(( $(tstat chassis-a gre-a encap_packets) - g0 ))
+rm -f "$mcap"
 
 # --- ip-mtu 1300: DF gets fragmentation needed; no DF is fragmented first ---------------------
 pri "ip-mtu 1300" | apply chassis-a && ok "ip-mtu 1300 on gre-a" || fail "ip-mtu 1300 on gre-a"
