@@ -21,9 +21,11 @@ int ip_protocol_number(const char *v)
     for (size_t i = 0; i < sizeof ip_protocols / sizeof ip_protocols[0]; i++)
         if (strcmp(v, ip_protocols[i].name) == 0)
             return ip_protocols[i].number;
-    char *end;
-    long n = strtol(v, &end, 10);
-    return *v && !*end && n >= 0 && n <= 255 && (v[0] != '0' || !v[1]) ? (int)n : -1;
+    /* digits only, canonical: no sign, blanks or leading zeros */
+    if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 3 || (v[0] == '0' && v[1]))
+        return -1;
+    int n = atoi(v);
+    return n <= 255 ? n : -1;
 }
 
 bool catalogue_has(const char *catalogue, const char *value)

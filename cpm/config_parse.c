@@ -66,7 +66,7 @@ int cli_tokenize(const char *line, char *buf, size_t buflen, struct token *toks,
                 buf[o++] = *p++;
             }
         }
-        if (o + 1 >= buflen)
+        if (o >= buflen)
             goto toolong;
         buf[o++] = 0;
         n++;

@@ -89,6 +89,39 @@ int bus_send_to(zsock_t *sock, const char *identity, bus_msg_t *env, struct bus_
     return rc;
 }
 
+/* protobuf-c keeps a field numbered 0 with a long tag as an unknown field,
+ * though no valid message has one (and re-packing it fails): refuse. */
+static bool has_field_zero(const ProtobufCMessage *m)
+{
+    for (unsigned i = 0; i < m->n_unknown_fields; i++)
+        if (m->unknown_fields[i].tag == 0)
+            return true;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned f = 0; f < d->n_fields; f++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[f];
+        if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        const char *at = (const char *)m + fd->offset;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)((const char *)m + fd->quantifier_offset);
+            ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)at;
+            for (size_t k = 0; k < n; k++)
+                if (arr[k] && has_field_zero(arr[k]))
+                    return true;
+        } else {
+            const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)at;
+            if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+                uint32_t which = *(const uint32_t *)((const char *)m + fd->quantifier_offset);
+                if (which != fd->id)
+                    continue;
+            }
+            if (sub && has_field_zero(sub))
+                return true;
+        }
+    }
+    return false;
+}
+
 bus_msg_t *bus_unpack(const uint8_t *data, size_t len, struct bus_stats *st, const char *from)
 {
     if (len > BUS_MAX_MSG) {
@@ -97,6 +130,10 @@ bus_msg_t *bus_unpack(const uint8_t *data, size_t len, struct bus_stats *st, con
         return NULL;
     }
     bus_msg_t *env = srlab__envelope__unpack(NULL, len, data);
+    if (env && has_field_zero(&env->base)) {
+        srlab__envelope__free_unpacked(env, NULL);
+        env = NULL;
+    }
     if (!env) {
         st->malformed++;
         log_warn("bus_drop", "reason=malformed from=%s len=%zu", log_q(from), len);
