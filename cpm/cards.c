@@ -244,6 +244,25 @@ static void on_config_ack(struct cpm *cpm, struct card_proc *c, const Srlab__Con
         set_state(cpm, c, CARD_UP, "configured");
 }
 
+/* An event a card reports (tunnel drops, SA lifetimes) into the event log,
+ * its text kept printable and short. */
+static void on_card_event(struct cpm *cpm, struct card_proc *c, const Srlab__CardEvent *ev)
+{
+    char app[16], subject[64], text[256];
+    snprintf(app, sizeof app, "%s", ev->application);
+    snprintf(subject, sizeof subject, "%s", ev->subject);
+    snprintf(text, sizeof text, "%s", ev->text);
+    for (char *s = text; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = ' ';
+    for (char *s = subject; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = ' ';
+    unsigned sev = ev->severity <= EV_CRITICAL ? ev->severity : EV_INDETERMINATE;
+    eventlog_add(cpm, (enum ev_severity)sev, app[0] ? app : c->identity, (int)(ev->event_id % 100000),
+                 subject, "%s", text);
+}
+
 static void on_port_status(struct cpm *cpm, struct card_proc *c, const Srlab__PortStatus *ps)
 {
     struct port_state *ports = calloc(ps->n_ports ? ps->n_ports : 1, sizeof *ports);
@@ -303,6 +322,10 @@ void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
     case SRLAB__ENVELOPE__BODY_PORT_STATUS:
         if (c && c->role == SRLAB__ROLE__ROLE_IOM && c->state != CARD_DOWN)
             on_port_status(cpm, c, env->port_status);
+        break;
+    case SRLAB__ENVELOPE__BODY_CARD_EVENT:
+        if (c && c->state != CARD_DOWN)
+            on_card_event(cpm, c, env->card_event);
         break;
     default:
         cpm->bus_stats.unknown++;

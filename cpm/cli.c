@@ -143,6 +143,9 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
         return park(r, "counters", 0, NULL, render_dataplane);
     if (n >= 2 && is_word(&t[0], "ip") && is_word(&t[1], "tunnel"))
         return park(r, "tunnels", 0, n >= 3 ? t[2].text : NULL, render_ip_tunnel);
+    if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "tunnel"))
+        return park(r, "tunnels", 0, n >= 3 && !is_word(&t[2], "detail") ? t[2].text : NULL,
+                    render_ipsec_tunnel);
     struct json j;
     json_init(&j);
     struct json *jp = json ? &j : NULL;
@@ -176,7 +179,7 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
         rc = show_bus(cpm, out, jp);
     } else {
         sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, show port "
-                  "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show router [SVC] interface | "
+                  "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show ipsec tunnel [NAME], show router [SVC] interface | "
                   "route-table | arp | neighbor, show service service-using [ies|vprn], show "
                   "service id N base, show service id N sap SAP stats, show debug, show log "
                   "log-id 99, show srlab processes | bus | dataplane\n", n ? t[0].text : "");
@@ -231,7 +234,8 @@ static int cli_admin(struct cpm *cpm, const struct token *t, int n, struct strbu
         free(path);
         return rc;
     }
-    sb_puts(out, "Error: known admin commands: admin display-config, admin save [FILE]\n");
+    sb_puts(out, "Error: known admin commands: admin display-config, admin save [FILE], admin ipsec "
+                 "display-keys [TUNNEL]\n");
     return -1;
 }
 
@@ -284,6 +288,12 @@ static int exec_line(struct cli_run *r)
         return 0;
     if (is_word(&t[0], "show"))
         return cli_show(r, t + 1, n - 1);
+    if (n >= 3 && is_word(&t[0], "admin") && is_word(&t[1], "ipsec") && is_word(&t[2], "display-keys")) {
+        r->json = r->json || is_word(&t[n - 1], "json");
+        return park(r, "keys", 0,
+                    n >= 4 && !is_word(&t[3], "json") && !is_word(&t[3], "wireshark") ? t[3].text : NULL,
+                    render_ipsec_keys);
+    }
     if (is_word(&t[0], "admin"))
         return cli_admin(cpm, t + 1, n - 1, out);
     if (is_word(&t[0], "environment"))

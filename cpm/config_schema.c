@@ -69,6 +69,25 @@ static struct schema isa_children[] = {
     END,
 };
 
+/* ---- ipsec (global policies) ---- */
+#define ESP_ENCRYPTIONS                                                                        \
+    "null|des|3des|aes128|aes192|aes256|aes128-gcm8|aes128-gcm12|aes128-gcm16|aes192-gcm8|"    \
+    "aes192-gcm12|aes192-gcm16|aes256-gcm8|aes256-gcm12|aes256-gcm16|null-aes128-gmac|"         \
+    "null-aes192-gmac|null-aes256-gmac"
+
+static struct schema ipsec_transform_children[] = {
+    LEAF("esp-auth-algorithm", "<algorithm:null|md5|sha1|sha256|sha384|sha512|aes-xcbc|auth-encryption>"),
+    LEAF("esp-encryption-algorithm", "<algorithm:" ESP_ENCRYPTIONS ">"),
+    LEAF("ipsec-lifetime", "<seconds:1200..31536000>"),
+    END,
+};
+
+static struct schema ipsec_children[] = {
+    { .word = "ipsec-transform", .syntax = "<id:1..2048>", .key = "id",
+      .children = ipsec_transform_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
 /* ---- services ---- */
 static struct schema sap_qos_children[] = {
     LEAF("qos", "<id:1..65535>"),
@@ -94,12 +113,40 @@ static struct schema ip_tunnel_children[] = {
     END,
 };
 
+/* A static IPsec tunnel of a private tunnel SAP (the chapter; sros-cli.md).
+ * udp-encapsulation is an srlab extension: SR OS negotiates NAT traversal
+ * with IKE only, manual keying here may ask for RFC 3948 UDP encapsulation. */
+static struct schema manual_keying_children[] = {
+    { .word = "security-association",
+      .syntax = "<id:1..16> <direction:inbound|outbound> spi <spi:256..16383> transform "
+                "<transform:1..2048> [authentication-key <akey:hex>] [encryption-key <ekey:hex>]",
+      .key = "id", .flags = SC_MULTI },
+    LEAF("udp-encapsulation", "[port <port:1..65535>] [keep-alive-interval <seconds:1..3600>]"),
+    END,
+};
+
+static struct schema ipsec_tunnel_children[] = {
+    DESCRIPTION,
+    LEAF("security-policy", "<id:1..8192>"),
+    LEAF("local-gateway-address", "<ip:ip> peer <peer:ip> delivery-service <svc:1..2147483647>"),
+    LEAF("ip-mtu", "<mtu:512..9000>"),
+    LEAF("encapsulated-ip-mtu", "<mtu:512..9000>"),
+    FLAG("clear-df-bit"),
+    LEAF("replay-window", "<window:32|64|128|256|512>"),
+    LEAF("icmp6-generation", "pkt-too-big [interval <seconds:1..60>] [message-count <count:10..1000>]"),
+    { .word = "manual-keying", .children = manual_keying_children,
+      .flags = SC_CONTAINER | SC_PRESENCE },
+    END,
+};
+
 static struct schema sap_children[] = {
     DESCRIPTION,
     { .word = "ingress", .children = sap_qos_children, .flags = SC_CONTAINER },
     { .word = "egress", .children = sap_qos_children, .flags = SC_CONTAINER },
     { .word = "ip-tunnel", .syntax = "<name:name>", .key = "name", .children = ip_tunnel_children,
       .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    { .word = "ipsec-tunnel", .syntax = "<name:name>", .key = "name",
+      .children = ipsec_tunnel_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
     END,
 };
 
@@ -127,6 +174,8 @@ static struct schema next_hop_children[] = {
 static struct schema static_route_children[] = {
     { .word = "next-hop", .syntax = "<ip:ip>", .key = "ip", .children = next_hop_children,
       .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN },
+    { .word = "ipsec-tunnel", .syntax = "<name:name>", .key = "name", .children = next_hop_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_ADMIN },
     { .word = "black-hole", .children = next_hop_children,
       .flags = SC_CONTAINER | SC_ADMIN | SC_PRESENCE },
     END,
@@ -141,8 +190,32 @@ static struct schema static_route_children[] = {
       .children = svc_interface_children,                                                      \
       .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN | SC_ADMIN_UP }
 
+/* security policies of a service: what a static tunnel may carry */
+static struct schema policy_entry_children[] = {
+    LEAF("local-ip", "{<prefix:net4>|any}"),
+    LEAF("remote-ip", "{<prefix:net4>|any}"),
+    LEAF("local-v6-ip", "{<prefix:net6>|any}"),
+    LEAF("remote-v6-ip", "{<prefix:net6>|any}"),
+    END,
+};
+
+static struct schema security_policy_children[] = {
+    { .word = "entry", .syntax = "<id:1..16>", .key = "id", .children = policy_entry_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+static struct schema svc_ipsec_children[] = {
+    { .word = "security-policy", .syntax = "<id:1..8192>", .key = "id",
+      .children = security_policy_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+#define SVC_IPSEC { .word = "ipsec", .children = svc_ipsec_children, .flags = SC_CONTAINER }
+
 static struct schema ies_children[] = {
     DESCRIPTION,
+    SVC_IPSEC,
     SVC_INTERFACE,
     END,
 };
@@ -150,6 +223,7 @@ static struct schema ies_children[] = {
 static struct schema vprn_children[] = {
     DESCRIPTION,
     LEAF("route-distinguisher", "<rd:word>"),
+    SVC_IPSEC,
     SVC_INTERFACE,
     STATIC_ROUTE_ENTRY,
     END,
@@ -297,6 +371,8 @@ static struct schema configure_children[] = {
       .section = "Mirror Configuration" },
     { .word = "isa", .children = isa_children, .flags = SC_CONTAINER,
       .section = "ISA Configuration" },
+    { .word = "ipsec", .children = ipsec_children, .flags = SC_CONTAINER,
+      .section = "IPsec Configuration" },
     { .word = "service", .children = service_children, .flags = SC_CONTAINER,
       .section = "Service Configuration" },
     { .word = "router", .children = router_children, .flags = SC_CONTAINER,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esp_transform.h"
 #include "hw.h"
 #include "pkt.h"
 
@@ -683,6 +684,258 @@ done:
     return rc;
 }
 
+/* ---- IPsec ------------------------------------------------------------------ */
+
+static void transform_algorithms(struct cfg_node *tf, const char **enc, const char **auth)
+{
+    *enc = cfg_leaf(tf, "esp-encryption-algorithm", "algorithm");
+    *auth = cfg_leaf(tf, "esp-auth-algorithm", "algorithm");
+    if (!*enc)
+        *enc = "aes128"; /* SR OS defaults */
+    if (!*auth)
+        *auth = "sha1";
+}
+
+static bool tunnel_oper_up(const struct vctx *v, const char *name)
+{
+    return !v->oper || !v->oper->ip_tunnel_oper_up || v->oper->ip_tunnel_oper_up(v->oper->arg, name);
+}
+
+/* Whether the ipsec-tunnel t uses ipsec-transform id. */
+static bool uses_transform(struct cfg_node *t, const char *id)
+{
+    cfg_each(sa, cfg_child(t, "manual-keying"), "security-association")
+        if (strcmp(cfg_get(sa, "transform"), id) == 0)
+            return true;
+    return false;
+}
+
+static int check_ipsec_transforms(struct vctx *v)
+{
+    cfg_each(tf, croot(v, "ipsec"), "ipsec-transform") {
+        const char *enc, *auth;
+        transform_algorithms(tf, &enc, &auth);
+        struct esp_transform t;
+        char why[160];
+        if (esp_transform_parse(enc, auth, &t, why, sizeof why) != 0) {
+            struct cfg_node *n = cfg_child(tf, "esp-encryption-algorithm");
+            FAIL(v, n && n->line ? n : tf, tf->key, "ipsec-transform %s: %s", tf->key, why);
+        }
+    }
+    return 0;
+}
+
+/* The chapter: an ipsec-transform in use does not change. */
+static int check_transform_in_use(struct vctx *v, struct cfg_node *t)
+{
+    cfg_each(tf, croot(v, "ipsec"), "ipsec-transform") {
+        if (!uses_transform(t, tf->key) || cfg_txn_is_new(v->txn, tf))
+            continue;
+        static const char *const algs[] = { "esp-encryption-algorithm", "esp-auth-algorithm" };
+        for (int k = 0; k < 2; k++) {
+            struct cfg_node *leaf = cfg_child(tf, algs[k]);
+            const char *old = leaf ? cfg_txn_old(v->txn, leaf, "algorithm") : NULL;
+            if (leaf && leaf->line && (!old || strcmp(old, cfg_get(leaf, "algorithm"))))
+                FAIL(v, leaf, cfg_get(leaf, "algorithm"),
+                     "ipsec-transform %s is in use by ipsec-tunnel \"%s\" and cannot change",
+                     tf->key, t->key);
+        }
+    }
+    return 0;
+}
+
+static int check_manual_keying(struct vctx *v, struct cfg_node *t, bool up_before)
+{
+    struct cfg_node *mk = cfg_child(t, "manual-keying");
+    zhashx_t *spis = zhashx_new();
+    int rc = -1;
+    cfg_each(sa, mk, "security-association") {
+        const char *tfid = cfg_get(sa, "transform");
+        struct cfg_node *tf = cfg_find(v->tree, croot(v, "ipsec"), "ipsec-transform", tfid);
+        if (!tf) {
+            cfg_error_set(v->err, blame(v, sa), tfid, "ipsec-tunnel \"%s\": ipsec-transform %s does "
+                          "not exist%s", t->key, tfid, node_line(sa) ? "" : " (it is in use)");
+            goto done;
+        }
+        const char *enc, *auth;
+        transform_algorithms(tf, &enc, &auth);
+        struct esp_transform et;
+        char why[160];
+        if (esp_transform_parse(enc, auth, &et, why, sizeof why) != 0) {
+            cfg_error_set(v->err, blame(v, sa), tfid, "ipsec-transform %s: %s", tfid, why);
+            goto done;
+        }
+        static const char *const keys[][2] = { { "ekey", "encryption-key" }, { "akey", "authentication-key" } };
+        for (int k = 0; k < 2; k++) {
+            const char *hex = cfg_get(sa, keys[k][0]);
+            size_t want = k == 0 ? esp_enc_key_len(&et) : esp_auth_key_len(&et);
+            size_t have = hex ? (strlen(hex) - 2) / 2 : 0;
+            if (have != want) {
+                if (want)
+                    cfg_error_set(v->err, blame(v, sa), keys[k][1], "security-association %s: "
+                                  "transform %s (%s, %s) needs a %zu-byte %s, not %zu bytes",
+                                  sa->key, tfid, enc, auth, want, keys[k][1], have);
+                else
+                    cfg_error_set(v->err, blame(v, sa), keys[k][1], "security-association %s: "
+                                  "transform %s (%s, %s) takes no %s", sa->key, tfid, enc, auth,
+                                  keys[k][1]);
+                goto done;
+            }
+        }
+        if (strcmp(cfg_get(sa, "direction"), "inbound") == 0) {
+            const char *spi = cfg_get(sa, "spi");
+            if (zhashx_lookup(spis, spi)) {
+                cfg_error_set(v->err, blame(v, sa), spi, "ipsec-tunnel \"%s\": inbound SPI %s is "
+                              "already used by security-association %s", t->key, spi,
+                              (char *)zhashx_lookup(spis, spi));
+                goto done;
+            }
+            zhashx_insert(spis, spi, sa->key);
+        }
+        /* an SA carrying traffic keeps its SPI, keys and transform: add a
+         * new one to rekey by hand */
+        if (up_before && !cfg_txn_is_new(v->txn, sa) && sa->line && cfg_txn_changed_while_up(v->txn, sa)) {
+            cfg_error_set(v->err, blame(v, sa), sa->key, "ipsec-tunnel \"%s\" is operationally up: "
+                          "security-association %s cannot change (shut the tunnel down, or add "
+                          "another security-association)", t->key, sa->key);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&spis);
+    return rc;
+}
+
+/* The chapter: local-gateway-address, peer, delivery service and security
+ * policy do not change while the tunnel is operationally up. */
+static int check_ipsec_fixed(struct vctx *v, struct cfg_node *t)
+{
+    static const char *const fixed[][2] = {
+        { "local-gateway-address", "ip" }, { "local-gateway-address", "peer" },
+        { "local-gateway-address", "svc" }, { "security-policy", "id" },
+    };
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
+        struct cfg_node *leaf = cfg_child(t, fixed[k][0]);
+        const char *now = cfg_get(leaf, fixed[k][1]);
+        const char *old = leaf ? cfg_txn_old(v->txn, leaf, fixed[k][1]) : NULL;
+        if (leaf && leaf->line && (!old || !now || strcmp(old, now) != 0) &&
+            cfg_txn_changed_while_up(v->txn, leaf))
+            FAIL(v, leaf, now ? now : fixed[k][0],
+                 "ipsec-tunnel \"%s\" is operationally up: shut it down to change its %s%s%s", t->key,
+                 fixed[k][0], strcmp(fixed[k][1], "ip") && strcmp(fixed[k][1], "id") ? " " : "",
+                 strcmp(fixed[k][1], "peer") == 0 ? "peer" : strcmp(fixed[k][1], "svc") == 0
+                                                             ? "delivery-service" : "");
+    }
+    return 0;
+}
+
+static int check_security_policy(struct vctx *v, struct cfg_node *svc, struct cfg_node *t, bool up)
+{
+    const char *sp = cfg_leaf(t, "security-policy", "id");
+    if (!sp)
+        return 0;
+    struct cfg_node *pol = cfg_find(v->tree, cfg_child(svc, "ipsec"), "security-policy", sp);
+    if (!pol)
+        FAIL(v, cfg_child(t, "security-policy"), sp, "ipsec-tunnel \"%s\": security-policy %s does "
+             "not exist in service %s%s", t->key, sp, svc->key,
+             node_line(cfg_child(t, "security-policy")) ? "" : " (it is in use and cannot be removed)");
+    /* the chapter: not while a tunnel using it is active */
+    if (up && touched(pol) && !cfg_txn_is_new(v->txn, pol))
+        FAIL(v, pol, sp, "security-policy %s is used by ipsec-tunnel \"%s\", which is "
+             "operationally up: shut the tunnel down first", sp, t->key);
+    return 0;
+}
+
+static int rule_ipsec(struct vctx *v)
+{
+    if (check_ipsec_transforms(v))
+        return -1;
+    struct cfg_node *service = croot(v, "service");
+    zhashx_t *names = zhashx_new(), *ends = zhashx_new();
+    int rc = -1;
+    /* one name space for ip-tunnel and ipsec-tunnel (show, the ISAs) */
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next)
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") cfg_each(t, sap, "ip-tunnel")
+            zhashx_insert(names, t->key, s->key);
+    for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next) {
+        cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
+            cfg_each(t, sap, "ipsec-tunnel") {
+                if (strncmp(sap->key, "tunnel-", 7) != 0 || !strstr(sap->key, ".private:")) {
+                    cfg_error_set(v->err, blame(v, t), t->key, "an ipsec-tunnel belongs under a "
+                                  "private tunnel SAP (tunnel-N.private:K), not SAP %s", sap->key);
+                    goto done;
+                }
+                if (cfg_child(sap, "ip-tunnel")) {
+                    cfg_error_set(v->err, blame(v, t), t->key, "SAP %s has an ip-tunnel: GRE/IP-IP "
+                                  "and IPsec tunnels need SAPs of their own", sap->key);
+                    goto done;
+                }
+                if (zhashx_lookup(names, t->key)) {
+                    cfg_error_set(v->err, blame(v, t), t->key, "ipsec-tunnel \"%s\" already exists "
+                                  "in service %s", t->key, (char *)zhashx_lookup(names, t->key));
+                    goto done;
+                }
+                zhashx_insert(names, t->key, s->key);
+                struct cfg_node *lga = cfg_child(t, "local-gateway-address");
+                if (lga) {
+                    const char *dsvc = cfg_get(lga, "svc");
+                    if (!cfg_find(v->tree, service, "ies", dsvc) &&
+                        !cfg_find(v->tree, service, "vprn", dsvc)) {
+                        cfg_error_set(v->err, blame(v, lga), dsvc, "%s", node_line(lga)
+                                      ? "the delivery service does not exist"
+                                      : "the service is the delivery service of a tunnel and "
+                                        "cannot be deleted");
+                        goto done;
+                    }
+                    const char *ip = cfg_get(lga, "ip"), *peer = cfg_get(lga, "peer");
+                    if ((strchr(ip, ':') != NULL) != (strchr(peer, ':') != NULL)) {
+                        cfg_error_set(v->err, blame(v, lga), peer, "ipsec-tunnel \"%s\": the "
+                                      "local-gateway-address and the peer must be of one family", t->key);
+                        goto done;
+                    }
+                    char end[160];
+                    snprintf(end, sizeof end, "%s|%s|%s", dsvc, ip, peer);
+                    if (zhashx_lookup(ends, end)) {
+                        cfg_error_set(v->err, blame(v, lga), peer, "ipsec-tunnel \"%s\": "
+                                      "ipsec-tunnel \"%s\" already runs from %s to %s", t->key,
+                                      (char *)zhashx_lookup(ends, end), ip, peer);
+                        goto done;
+                    }
+                    zhashx_insert(ends, end, t->key);
+                }
+                bool up = !cfg_txn_is_new(v->txn, t) && tunnel_oper_up(v, t->key);
+                if (check_security_policy(v, s, t, up && t->admin_up) ||
+                    check_manual_keying(v, t, up) || (up && check_ipsec_fixed(v, t)) ||
+                    (up && check_transform_in_use(v, t)))
+                    goto done;
+            }
+        }
+        /* static routes into a tunnel name one of this service's */
+        cfg_each(sre, s, "static-route-entry") cfg_each(it, sre, "ipsec-tunnel") {
+            struct cfg_node *found = NULL;
+            cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
+                struct cfg_node *t = cfg_find(v->tree, sap, "ipsec-tunnel", it->key);
+                if (t)
+                    found = t;
+            }
+            if (!found) {
+                cfg_error_set(v->err, blame(v, it), it->key, node_line(it)
+                              ? "static-route-entry %s: no ipsec-tunnel \"%s\" in service %s"
+                              : "ipsec-tunnel \"%s\" is the next hop of static-route-entry %s "
+                                "in service %s and cannot be deleted",
+                              node_line(it) ? sre->key : it->key, node_line(it) ? it->key : sre->key, s->key);
+                goto done;
+            }
+        }
+    }
+    rc = 0;
+done:
+    zhashx_destroy(&names);
+    zhashx_destroy(&ends);
+    return rc;
+}
+
 int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_error *err)
 {
     struct vctx v = { .txn = txn, .tree = cfg_txn_tree(txn), .oper = oper, .err = err };
@@ -690,6 +943,7 @@ int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_er
         rule_references_to_deleted, rule_cards,     rule_ports,
         rule_tunnel_groups,         rule_services,  rule_router_ports,
         rule_addresses,             rule_references, rule_ip_tunnels,
+        rule_ipsec,
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i](&v) != 0)

@@ -128,7 +128,7 @@ void query_destroy_all(void);
 
 /* ---- show_port.c, show_route.c, show_sap.c: rendered from IOM replies ---- */
 show_render_fn render_port, render_route_table, render_arp, render_neighbor, render_sap_stats,
-    render_dataplane, render_ip_tunnel;
+    render_dataplane, render_ip_tunnel, render_ipsec_tunnel, render_ipsec_keys;
 
 /* ---- show_*.c: each prints text into out, or JSON into j when j is set ---- */
 int show_card(struct cpm *cpm, struct strbuf *out, struct json *j);
@@ -157,9 +157,11 @@ int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **
 /* Tunnels of all types one ISA of the group may hold (isa-scale-mode). */
 long tunnel_group_limit(struct cfg_node *tg);
 
-/* ---- tunnels.c: GRE/IP-IP tunnels resolved from the configuration ---- */
+/* ---- tunnels.c: GRE/IP-IP and IPsec tunnels resolved from the configuration ---- */
 struct tunnel_view {
-    struct cfg_node *node;          /* the ip-tunnel */
+    struct cfg_node *node;          /* the ip-tunnel or ipsec-tunnel */
+    bool ipsec;
+    const char *source;             /* source / local-gateway-address */
     struct cfg_node *svc_node, *iface, *sap, *public_iface;
     unsigned group, tag;
     uint32_t svc, delivery_svc;
@@ -168,7 +170,7 @@ struct tunnel_view {
     bool oper_up;
     char isa[8];                    /* "1/2": the ISA holding it; empty when none */
 };
-/* Every ip-tunnel; *out is malloc'd (free it). */
+/* Every ip-tunnel and ipsec-tunnel; *out is malloc'd (free it). */
 int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out);
 bool route_reachable(struct cpm *cpm, uint32_t inst, int family, const uint8_t *addr);
 

@@ -55,8 +55,9 @@ void query_start(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool 
     env.body_case = SRLAB__ENVELOPE__BODY_QUERY;
     env.query = &q;
     /* the IOMs; the ISAs for tunnels; both for counters */
-    bool isas = strcmp(what, "counters") == 0 || strcmp(what, "tunnels") == 0;
-    bool ioms = strcmp(what, "tunnels") != 0;
+    bool tunnels = strcmp(what, "tunnels") == 0 || strcmp(what, "keys") == 0;
+    bool isas = strcmp(what, "counters") == 0 || tunnels;
+    bool ioms = !tunnels;
     for (unsigned slot = 1; slot <= 10; slot++) {
         for (unsigned mda = ioms ? 0 : 1; mda <= (isas ? 6u : 0u); mda++) {
             char id[16];

@@ -140,7 +140,7 @@ int render_ip_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryReply 
     }
     for (int i = 0; i < count; i++) {
         const struct tunnel_view *v = &tv[i];
-        if (want && strcmp(want, v->node->key) != 0)
+        if (v->ipsec || (want && strcmp(want, v->node->key) != 0))
             continue;
         shown++;
         const Srlab__TunnelStats *st = stats_of(r, n, v->node->key);

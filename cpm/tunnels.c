@@ -145,6 +145,26 @@ static void add_flag(char *flags, size_t len, const char *flag)
     snprintf(flags + o, len - o, "%s%s", o ? " " : "", flag);
 }
 
+/* What a static IPsec tunnel needs besides its addresses: a security
+ * policy, and manual keys in both directions. */
+static void ipsec_flags(struct cfg_node *tun, char *fl, size_t fll)
+{
+    if (!cfg_child(tun, "security-policy"))
+        add_flag(fl, fll, "no-security-policy");
+    struct cfg_node *mk = cfg_child(tun, "manual-keying");
+    bool in = false, out = false;
+    cfg_each(sa, mk, "security-association") {
+        if (strcmp(cfg_get(sa, "direction"), "inbound") == 0)
+            in = true;
+        else
+            out = true;
+    }
+    if (!mk)
+        add_flag(fl, fll, "no-keying");
+    else if (!in || !out)
+        add_flag(fl, fll, !in ? "no-inbound-sa" : "no-outbound-sa");
+}
+
 int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
 {
     struct tunnel_view *tv = NULL;
@@ -158,21 +178,28 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
             unsigned group, tag;
             if (!sap || sscanf(sap->key, "tunnel-%u.private:%u", &group, &tag) != 2)
                 continue;
-            cfg_each(tun, sap, "ip-tunnel") {
+            for (struct cfg_node *tun = sap->child; tun; tun = tun->next) {
+                bool ipsec = strcmp(tun->sc->word, "ipsec-tunnel") == 0;
+                if (!ipsec && strcmp(tun->sc->word, "ip-tunnel") != 0)
+                    continue;
                 tv = realloc(tv, sizeof *tv * (size_t)(n + 1));
                 struct tunnel_view *t = &tv[n++];
                 memset(t, 0, sizeof *t);
                 t->node = tun;
+                t->ipsec = ipsec;
                 t->svc_node = svc;
                 t->iface = iface;
                 t->sap = sap;
                 t->group = group;
                 t->tag = tag;
                 t->svc = (uint32_t)strtoul(svc->key, NULL, 10);
-                t->delivery_svc = (uint32_t)cfg_get_int(cfg_child(tun, "delivery-service"), "svc", 0);
-                const char *src = cfg_leaf(tun, "source", "ip");
-                const char *rip = cfg_leaf(tun, "remote-ip", "ip");
-                const char *bip = cfg_leaf(tun, "backup-remote-ip", "ip");
+                struct cfg_node *lga = ipsec ? cfg_child(tun, "local-gateway-address") : NULL;
+                t->delivery_svc = (uint32_t)cfg_get_int(ipsec ? lga : cfg_child(tun, "delivery-service"),
+                                                        "svc", 0);
+                const char *src = ipsec ? cfg_get(lga, "ip") : cfg_leaf(tun, "source", "ip");
+                const char *rip = ipsec ? cfg_get(lga, "peer") : cfg_leaf(tun, "remote-ip", "ip");
+                const char *bip = ipsec ? NULL : cfg_leaf(tun, "backup-remote-ip", "ip");
+                t->source = src;
                 t->remote = rip;
                 char *fl = t->flags;
                 size_t fll = sizeof t->flags;
@@ -180,6 +207,8 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
                     add_flag(fl, fll, "admin-down");
                 if (!oper_interface_up(cpm, svc, iface))
                     add_flag(fl, fll, "interface-down");
+                if (ipsec)
+                    ipsec_flags(tun, fl, fll);
                 cfg_each(d, tun, "dest-ip") {
                     int f;
                     uint8_t a[16];
@@ -197,9 +226,9 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
                 int sf = 0, rf = 0;
                 uint8_t sa[16], ra[16];
                 if (!src || !parse_ip(src, &sf, sa))
-                    add_flag(fl, fll, "no-source");
+                    add_flag(fl, fll, ipsec ? "no-local-gateway-address" : "no-source");
                 if (!rip || !parse_ip(rip, &rf, ra))
-                    add_flag(fl, fll, "no-remote");
+                    add_flag(fl, fll, ipsec ? "no-peer" : "no-remote");
                 char d[16];
                 snprintf(d, sizeof d, "%u", t->delivery_svc);
                 struct cfg_node *dsvc = cfg_find(cpm->tree, svcroot, "vprn", d);
@@ -212,7 +241,8 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
                     uint32_t inst = instance_of(cpm, t->delivery_svc);
                     each_instance_if(cpm, inst, find_public, &ps);
                     if (!ps.found)
-                        add_flag(fl, fll, "source-not-in-public-subnet");
+                        add_flag(fl, fll, ipsec ? "local-gateway-not-in-public-subnet"
+                                                : "source-not-in-public-subnet");
                     else if (!ps.up)
                         add_flag(fl, fll, "public-interface-down");
                     t->public_iface = ps.found;
@@ -225,7 +255,7 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
                             route_reachable(cpm, inst, bf, ba))
                             t->remote = bip;
                         else if (!primary)
-                            add_flag(fl, fll, "remote-unreachable");
+                            add_flag(fl, fll, ipsec ? "peer-unreachable" : "remote-unreachable");
                     }
                 }
                 t->oper_up = fl[0] == 0;

@@ -148,8 +148,9 @@ static void add_routes(struct arena *a, struct iom *iom, Srlab__QueryReply *r, u
         o->active = rt->active;
         o->blackhole = rt->blackhole;
         o->interface = rt->oif ? rt->oif->name : "";
-        o->next_hop = rt->blackhole ? "black-hole"
-                      : rt->has_nh  ? ip_str(a, rt->family, rt->nh)
+        o->next_hop = rt->blackhole  ? "black-hole"
+                      : rt->tunnel[0] ? arena_strdup(a, rt->tunnel)
+                      : rt->has_nh   ? ip_str(a, rt->family, rt->nh)
                       : rt->oif     ? rt->oif->name : "";
         o->age_s = (now - rt->since_ms) / 1000;
         APUSH(a, r, routes, o);

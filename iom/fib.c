@@ -164,6 +164,20 @@ static struct iom_if *resolve_nh(struct fib *f, int family, const uint8_t *nh)
     return best;
 }
 
+/* The private interface of an operationally up ipsec-tunnel, or NULL. */
+static struct iom_if *ipsec_tunnel_if(struct iom *iom, const char *name)
+{
+    for (size_t i = 0; iom->config && i < iom->config->n_ipsec_tunnels; i++) {
+        const Srlab__IpsecTunnelConfig *t = iom->config->ipsec_tunnels[i];
+        if (strcmp(t->name, name) != 0 || !t->oper_up)
+            continue;
+        for (size_t k = 0; k < iom->n_ifs; k++)
+            if (iom->ifs[k]->svc == t->svc && strcmp(iom->ifs[k]->name, t->interface) == 0)
+                return iom->ifs[k]->oper_up ? iom->ifs[k] : NULL;
+    }
+    return NULL;
+}
+
 static void add_if_routes(struct fib *f, struct iom_if *ifp, uint64_t now)
 {
     if (!ifp->oper_up)
@@ -215,7 +229,12 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
                 continue;
             r.family = (uint8_t)family;
             r.plen = (uint8_t)plen;
-            if (strcmp(sr->next_hop, "black-hole") == 0) {
+            if (sr->tunnel[0]) {
+                r.oif = ipsec_tunnel_if(iom, sr->tunnel);
+                if (!r.oif)
+                    continue; /* the tunnel is down: no route */
+                snprintf(r.tunnel, sizeof r.tunnel, "%s", sr->tunnel);
+            } else if (strcmp(sr->next_hop, "black-hole") == 0) {
                 r.blackhole = true;
             } else {
                 if (inet_pton(family, sr->next_hop, r.nh) != 1)

@@ -79,15 +79,31 @@ void handoff_apply(struct iom *iom)
         snprintf(k, sizeof k, "%s|%s", t->source, t->remote);
         zhashx_update(ho.placement, k, t->isa);
     }
+    for (size_t i = 0; iom->config && i < iom->config->n_ipsec_tunnels; i++) {
+        const Srlab__IpsecTunnelConfig *t = iom->config->ipsec_tunnels[i];
+        if (!t->isa[0])
+            continue;
+        char k[200];
+        snprintf(k, sizeof k, "%u|%s|%s", t->svc, t->interface, t->name);
+        zhashx_update(ho.placement, k, t->isa);
+        snprintf(k, sizeof k, "%u|%s", t->svc, t->interface);
+        if (!zhashx_lookup(ho.placement, k)) /* no route chose: the ISA matches policies */
+            zhashx_insert(ho.placement, k, t->isa);
+        snprintf(k, sizeof k, "%s|%s", t->local_gateway, t->peer);
+        zhashx_update(ho.placement, k, t->isa);
+    }
 }
 
-static const char *placed_isa(struct iom_if *oif, const struct pkt *p)
+static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const char *tunnel)
 {
     if (!ho.placement)
         return NULL;
-    char k[160];
+    char k[200];
     if (oif->kind == IFK_TUNNEL_PRIVATE) {
-        snprintf(k, sizeof k, "%u|%s", oif->svc, oif->name);
+        if (tunnel && tunnel[0])
+            snprintf(k, sizeof k, "%u|%s|%s", oif->svc, oif->name, tunnel);
+        else
+            snprintf(k, sizeof k, "%u|%s", oif->svc, oif->name);
         return zhashx_lookup(ho.placement, k);
     }
     char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
@@ -138,7 +154,8 @@ void handoff_flush(struct iom *iom)
     iom->drops[DROP_HANDOFF] += ho.failed - failed;
 }
 
-void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh)
+void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,
+                    const char *tunnel)
 {
     const Srlab__TunnelGroupConfig *g = group(iom, oif->tunnel_group);
     if (!g || !g->n_active_isas) {
@@ -146,7 +163,7 @@ void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const ui
         return;
     }
     /* the ISA holding the tunnel; otherwise the group's first active ISA */
-    const char *isa = placed_isa(oif, p);
+    const char *isa = placed_isa(oif, p, tunnel);
     if (!isa)
         isa = g->active_isas[0];
     struct isa_out *o = out_for(iom, isa);
@@ -159,6 +176,8 @@ void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const ui
     h.nh_len = (p->data[0] >> 4) == 6 ? 16 : 4;
     memcpy(h.nh, nh, h.nh_len);
     snprintf(h.ifname, sizeof h.ifname, "%s", oif->name);
+    if (tunnel)
+        snprintf(h.tunnel, sizeof h.tunnel, "%s", tunnel);
     uint64_t failed = ho.failed;
     if (dp_batch_add(o->batch, &h, p->data, p->len, &ho.sent, &ho.failed) != 0) {
         iom_drop(iom, p, DROP_HANDOFF, -1);

@@ -207,6 +207,7 @@ struct route {
     struct iom_if *oif;
     uint32_t metric;
     uint64_t since_ms;
+    char tunnel[40];           /* static route into an ipsec-tunnel: its name */
 };
 enum { ROUTE_LOCAL, ROUTE_DIRECT, ROUTE_STATIC };
 
@@ -383,7 +384,9 @@ void mirror_flush(struct iom *iom);
 
 /* handoff.c */
 int handoff_init(struct iom *iom);
-void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh);
+/* tunnel: the ipsec-tunnel a static route chose (NULL otherwise). */
+void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,
+                    const char *tunnel);
 void handoff_flush(struct iom *iom);
 void handoff_apply(struct iom *iom);
 void handoff_close(struct iom *iom);

@@ -159,7 +159,7 @@ void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
         return;
     }
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, r->oif, p, r->has_nh ? r->nh : p->data + 16);
+        handoff_to_isa(iom, r->oif, p, r->has_nh ? r->nh : p->data + 16, r->tunnel);
         return;
     }
     uint8_t nh[4];
@@ -247,7 +247,7 @@ void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     uint8_t nh[4];
     memcpy(nh, r->has_nh ? r->nh : ip + 16, 4);
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, r->oif, p, nh);
+        handoff_to_isa(iom, r->oif, p, nh, r->tunnel);
         return;
     }
     send_out(iom, r->oif, in_if, p, nh);

@@ -162,7 +162,7 @@ void ip6_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
         return;
     }
     if (oif->kind == IFK_TUNNEL_PRIVATE || oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, oif, p, nh);
+        handoff_to_isa(iom, oif, p, nh, r && !is_linklocal(dst) ? r->tunnel : NULL);
         return;
     }
     if (p->len > oif->ip_mtu) {
@@ -264,7 +264,7 @@ void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
         ip[7]--;
         qos_forwarded_in(in_if, p);
-        handoff_to_isa(iom, r->oif, p, nh);
+        handoff_to_isa(iom, r->oif, p, nh, r->tunnel);
         return;
     }
     if (p->len > r->oif->ip_mtu) {

@@ -3,6 +3,7 @@
  * encapsulate into the tunnel of that interface) or public side (a tunnel
  * packet for one of our tunnels). Out: batched per IOM, flushed at the end
  * of each input batch. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,13 +53,13 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
             isa->from_iom_pkts++;
             isa->from_iom_octets += len;
             if (h.private_side) {
-                struct isa_tunnel *t = tunnel_by_private(isa, h.svc, h.ifname);
+                struct isa_tunnel *t = tunnel_by_private(isa, h.svc, h.ifname, h.tunnel, d, len);
                 if (t)
-                    gre_encap(isa, slot, t, d, len);
+                    tunnel_private_input(isa, slot, t, d, len);
                 else
                     isa->no_tunnel_drops++;
             } else {
-                gre_decap(isa, slot, d, len);
+                tunnel_public_input(isa, slot, d, len);
             }
         }
         if (n < DP_BATCH)
@@ -115,6 +116,7 @@ void isa_dataplane_close(struct isa *isa)
     tunnels_free(isa);
 }
 
+
 #define APUSH(a, msg, field, item) arena_push(a, (void ***)&(msg)->field, &(msg)->n_##field, item)
 
 static void add_count(struct arena *a, Srlab__QueryReply *r, const char *name, uint64_t v)
@@ -126,8 +128,58 @@ static void add_count(struct arena *a, Srlab__QueryReply *r, const char *name, u
     APUSH(a, r, counters, c);
 }
 
+
+static char *ip_text(struct arena *a, int family, const uint8_t *addr)
+{
+    char *s = arena_alloc(a, INET6_ADDRSTRLEN);
+    inet_ntop(family, addr, s, INET6_ADDRSTRLEN);
+    return s;
+}
+
+/* An SA's counters; its keys only when asked (srlab keys). */
+static Srlab__SaStats *sa_stats(struct arena *a, const struct isa_tunnel *t, const struct isa_sa *sa,
+                                bool keys)
+{
+    Srlab__SaStats *o = arena_alloc(a, sizeof *o);
+    srlab__sa_stats__init(o);
+    const struct esp_sa_stats *st = esp_sa_stats(sa->esp);
+    o->id = sa->id;
+    o->inbound = sa->inbound;
+    o->spi = sa->spi;
+    o->encryption = (char *)sa->encryption;
+    o->auth = (char *)sa->auth;
+    o->packets = st->packets;
+    o->octets = st->octets;
+    o->seq = st->seq;
+    o->soft_expired = st->soft_expired;
+    o->hard_expired = st->hard_expired;
+    for (int r = 1; r < ESP_RESULT_MAX; r++) {
+        if (!st->errors[r])
+            continue;
+        Srlab__NamedCount *c = arena_alloc(a, sizeof *c);
+        srlab__named_count__init(c);
+        c->name = (char *)esp_result_name(r);
+        c->count = st->errors[r];
+        APUSH(a, o, errors, c);
+    }
+    o->src = ip_text(a, t->family, sa->inbound ? t->remote : t->src);
+    o->dst = ip_text(a, t->family, sa->inbound ? t->src : t->remote);
+    o->udp_encap = t->udp_encap;
+    const struct esp_transform *tf = esp_sa_transform(sa->esp);
+    o->wireshark_encryption = (char *)esp_wireshark_encryption(tf);
+    o->wireshark_auth = (char *)esp_wireshark_auth(tf);
+    if (keys) {
+        o->encryption_key.data = (uint8_t *)sa->ekey;
+        o->encryption_key.len = sa->ekey_len;
+        o->auth_key.data = (uint8_t *)sa->akey;
+        o->auth_key.len = sa->akey_len;
+    }
+    return o;
+}
+
 void isa_answer_query(struct isa *isa, const Srlab__Query *q)
 {
+    bool keys = q->what && strcmp(q->what, "keys") == 0;
     struct arena a;
     arena_init(&a);
     Srlab__QueryReply *r = arena_alloc(&a, sizeof *r);
@@ -158,6 +210,10 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
         s->decap_octets = t->decap_octets;
         s->fragments_sent = t->frags_sent;
         s->reassembled = t->reassembled;
+        s->keepalives_sent = t->keepalives_sent;
+        s->keepalives_received = t->keepalives_rcvd;
+        for (size_t k = 0; k < t->n_sas; k++)
+            APUSH(&a, s, sas, sa_stats(&a, t, &t->sas[k], keys));
         for (int d = 0; d < TD_MAX; d++) {
             if (!t->drops[d])
                 continue;

@@ -1,10 +1,6 @@
-/* GRE (RFC 2784, keys RFC 2890) and IP-IP (IPv4 in IPv4/IPv6, RFC 2003 and
- * RFC 4213) encapsulation on the ISA, with the chapter's MTU rules:
- * ip-mtu M limits the payload (IPv4: fragment before encapsulation when DF
- * is clear or clear-df-bit is set, otherwise drop with ICMP fragmentation
- * needed; IPv6: see v6_too_big), encapsulated-ip-mtu fragments the tunnel
- * packet, and reassembly of tunnel fragments is per tunnel. */
-#include <arpa/inet.h>
+/* GRE (RFC 2784, keys RFC 2890) and IP-IP (IPv4 in IPv4/IPv6, RFC 2003
+ * and RFC 4213) headers; the MTU rules, outer header and reassembly they
+ * share with IPsec are in encap.c. */
 #include <string.h>
 
 #include "isa.h"
@@ -12,342 +8,81 @@
 #define GRE_C 0x8000
 #define GRE_K 0x2000
 #define GRE_S 0x1000
-#define OUTER_TTL 64
 
-/* ---- ICMP errors into the private service ------------------------------------ */
-
-static void icmp4_back(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *inner,
-                       size_t len, uint8_t type, uint8_t code, uint32_t extra)
+void gre_encap_one(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in,
+                   size_t len, uint8_t dscp)
 {
-    if (!t->has_priv4 || len < 20)
-        return;
-    uint8_t buf[20 + 8 + 548];
-    size_t quote = len < 548 ? len : 548;
-    uint8_t *ip = buf, *icmp = buf + 20;
-    memset(buf, 0, 28);
-    icmp[0] = type;
-    icmp[1] = code;
-    wr32(icmp + 4, extra);
-    memcpy(icmp + 8, inner, quote);
-    wr16(icmp + 2, inet_csum(icmp, 8 + quote));
-    ip[0] = 0x45;
-    wr16(ip + 2, (uint16_t)(28 + quote));
-    ip[8] = 64;
-    ip[9] = IPPROTO_ICMP_;
-    memcpy(ip + 12, t->priv4, 4);
-    memcpy(ip + 16, inner + 12, 4);
-    wr16(ip + 10, inet_csum(ip, 20));
-    /* as if it came out of the tunnel: the iom routes it back to the sender */
-    isa_emit(isa, iom, t->svc, t->ifname, true, buf, 28 + quote);
-}
-
-static void icmp6_ptb(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *inner,
-                      size_t len, uint32_t mtu)
-{
-    uint64_t now = (uint64_t)zclock_mono();
-    if (!t->has_priv6 || !t->ptb_count)
-        return;
-    /* icmp6-generation packet-too-big COUNT SECONDS: at most COUNT per window */
-    if (now - t->ptb_window_ms >= (uint64_t)t->ptb_interval * 1000) {
-        t->ptb_window_ms = now;
-        t->ptb_sent = 0;
-    }
-    if (t->ptb_sent >= t->ptb_count)
-        return;
-    t->ptb_sent++;
-    uint8_t buf[1280];
-    size_t quote = len < sizeof buf - 48 ? len : sizeof buf - 48;
-    uint8_t *ip = buf, *icmp = buf + 40;
-    memset(buf, 0, 48);
-    ip[0] = 0x60;
-    wr16(ip + 4, (uint16_t)(8 + quote));
-    ip[6] = IPPROTO_ICMPV6_;
-    ip[7] = 64;
-    memcpy(ip + 8, t->priv6, 16);
-    memcpy(ip + 24, inner + 8, 16);
-    icmp[0] = 2; /* Packet Too Big (RFC 4443 3.2) */
-    wr32(icmp + 4, mtu);
-    memcpy(icmp + 8, inner, quote);
-    uint32_t s = csum_pseudo6(ip + 8, ip + 24, IPPROTO_ICMPV6_, (uint32_t)(8 + quote));
-    wr16(icmp + 2, csum_fold(csum_add(s, icmp, 8 + quote)));
-    isa_emit(isa, iom, t->svc, t->ifname, true, buf, 48 + quote);
-}
-
-/* ---- encapsulation --------------------------------------------------------------- */
-
-struct emit_ctx {
-    struct isa *isa;
-    unsigned iom;
-    struct isa_tunnel *t;
-};
-
-static void emit_public(void *arg, const uint8_t *pkt, size_t len)
-{
-    struct emit_ctx *c = arg;
-    c->t->frags_sent++;
-    isa_emit(c->isa, c->iom, c->t->delivery_svc, c->t->pub_ifname, false, pkt, len);
-}
-
-/* One payload packet (already within ip-mtu) into the tunnel. */
-static void encap_one(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in,
-                      size_t len)
-{
-    static uint16_t ident;
     uint8_t buf[ISA_BUF];
     bool v6in = (in[0] >> 4) == 6;
-    size_t ohl = t->family == AF_INET ? 20 : 40;
     size_t ghl = t->gre ? (t->keys ? 8 : 4) : 0;
-    size_t total = ohl + ghl + len;
-    if (total > sizeof buf) {
-        t->drops[TD_FRAG_FAIL]++;
+    if (OUTER_ROOM + ghl + len > sizeof buf) {
+        tunnel_drop(isa, t, TD_FRAG_FAIL);
         return;
     }
-    uint8_t dscp = t->dscp >= 0 ? (uint8_t)t->dscp : v6in ? ip6_dscp(in) : ip4_dscp(in);
-    uint8_t proto = t->gre ? IPPROTO_GRE_ : v6in ? IPPROTO_IPV6_ : IPPROTO_IPIP_;
-    uint8_t *o = buf;
-    if (t->family == AF_INET) {
-        memset(o, 0, 20);
-        o[0] = 0x45;
-        o[1] = (uint8_t)(dscp << 2);
-        wr16(o + 2, (uint16_t)total);
-        wr16(o + 4, ++ident);
-        /* DF clear: the public network, or encapsulated-ip-mtu, may fragment */
-        o[8] = OUTER_TTL;
-        o[9] = proto;
-        memcpy(o + 12, t->src, 4);
-        memcpy(o + 16, t->remote, 4);
-        wr16(o + 10, inet_csum(o, 20));
-    } else {
-        memset(o, 0, 40);
-        o[0] = (uint8_t)(0x60 | (dscp >> 2));
-        o[1] = (uint8_t)((dscp & 3) << 6);
-        wr16(o + 4, (uint16_t)(ghl + len));
-        o[6] = proto;
-        o[7] = OUTER_TTL;
-        memcpy(o + 8, t->src, 16);
-        memcpy(o + 24, t->remote, 16);
-    }
+    uint8_t *g = buf + OUTER_ROOM;
     if (t->gre) {
-        uint8_t *g = buf + ohl;
         wr16(g, t->keys ? GRE_K : 0);
         wr16(g + 2, v6in ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
         if (t->keys)
             wr32(g + 4, t->send_key);
     }
-    memcpy(buf + ohl + ghl, in, len);
+    memcpy(g + ghl, in, len);
     t->encap_pkts++;
     t->encap_octets += len;
-    if (t->encap_mtu && total > t->encap_mtu) {
-        struct emit_ctx c = { isa, iom, t };
-        static uint32_t ident6;
-        int rc = t->family == AF_INET ? ip4_fragment(buf, total, t->encap_mtu, true, emit_public, &c)
-                                      : ip6_fragment(buf, total, t->encap_mtu, ++ident6, emit_public, &c);
-        if (rc < 0)
-            t->drops[TD_FRAG_FAIL]++;
-        return;
-    }
-    isa_emit(isa, iom, t->delivery_svc, t->pub_ifname, false, buf, total);
-}
-
-static void emit_inner(void *arg, const uint8_t *pkt, size_t len)
-{
-    struct emit_ctx *c = arg;
-    encap_one(c->isa, c->iom, c->t, pkt, len);
-}
-
-/* An IPv6 payload bigger than ip-mtu (the chapter): below 1280 bytes it is
- * discarded; from 1280 on it goes through intact, unless icmp6-generation
- * packet-too-big is configured: then it is discarded and the source told. */
-static bool v6_too_big(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in,
-                       size_t len)
-{
-    if (len < 1280)
-        return true;
-    if (!t->ptb_count)
-        return false;
-    icmp6_ptb(isa, iom, t, in, len, t->ip_mtu < 1280 ? 1280 : t->ip_mtu);
-    return true;
-}
-
-void gre_encap(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in, size_t len)
-{
-    if (!t->oper_up) {
-        t->drops[TD_DOWN]++;
-        return;
-    }
-    if (len < 1 || ((in[0] >> 4) != 4 && (in[0] >> 4) != 6)) {
-        t->drops[TD_INNER]++;
-        return;
-    }
-    if ((in[0] >> 4) == 6) {
-        if (t->ip_mtu && len > t->ip_mtu && v6_too_big(isa, iom, t, in, len)) {
-            t->drops[TD_V6_TOO_BIG]++;
-            return;
-        }
-        encap_one(isa, iom, t, in, len);
-        return;
-    }
-    struct ip4_view v;
-    if (ip4_parse(in, len, &v) != PKT_OK) {
-        t->drops[TD_INNER]++;
-        return;
-    }
-    len = v.total_len;
-    uint8_t copy[ISA_BUF];
-    if (t->clear_df && v.df && len <= sizeof copy) {
-        /* clear-df-bit: the payload may then be fragmented */
-        memcpy(copy, in, len);
-        uint16_t old = rd16(copy + 6);
-        wr16(copy + 6, (uint16_t)(old & ~0x4000));
-        csum_replace16(copy + 10, old, rd16(copy + 6));
-        in = copy;
-        v.df = false;
-    }
-    if (!t->ip_mtu || len <= t->ip_mtu) {
-        encap_one(isa, iom, t, in, len);
-        return;
-    }
-    if (v.df) {
-        icmp4_back(isa, iom, t, in, len, 3, 4, t->ip_mtu & 0xffff);
-        t->drops[TD_DF]++;
-        return;
-    }
-    struct emit_ctx c = { isa, iom, t };
-    if (ip4_fragment(in, len, t->ip_mtu, false, emit_inner, &c) < 0)
-        t->drops[TD_FRAG_FAIL]++;
-}
-
-/* ---- decapsulation ---------------------------------------------------------------- */
-
-static void deliver(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *inner,
-                    size_t len, bool v6)
-{
-    struct ip4_view v4;
-    struct ip6_view v6v;
-    if (len < 1 || (inner[0] >> 4) != (v6 ? 6 : 4) ||
-        (v6 ? ip6_parse(inner, len, &v6v) != PKT_OK : ip4_parse(inner, len, &v4) != PKT_OK)) {
-        t->drops[TD_INNER]++;
-        return;
-    }
-    if (!t->oper_up) {
-        t->drops[TD_DOWN]++;
-        return;
-    }
-    t->decap_pkts++;
-    t->decap_octets += len;
-    isa_emit(isa, iom, t->svc, t->ifname, true, inner, len);
+    uint8_t proto = t->gre ? IPPROTO_GRE_ : v6in ? IPPROTO_IPV6_ : IPPROTO_IPIP_;
+    tunnel_send_outer(isa, iom, t, buf, ghl + len, proto, false, dscp);
 }
 
 /* The tunnel payload after the outer header: GRE header checks, keys. */
-static void decap_payload(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint8_t proto,
-                          const uint8_t *p, size_t len)
+void gre_decap(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint8_t proto, const uint8_t *p,
+               size_t len)
 {
     if (proto == IPPROTO_IPIP_ || proto == IPPROTO_IPV6_) {
-        deliver(isa, iom, t, p, len, proto == IPPROTO_IPV6_);
+        if (len < 1 || (inner_version(p) == 6) != (proto == IPPROTO_IPV6_)) {
+            tunnel_drop(isa, t, TD_INNER);
+            return;
+        }
+        tunnel_deliver(isa, iom, t, p, len);
         return;
     }
     if (len < 4) {
-        t->drops[TD_TRUNC]++;
+        tunnel_drop(isa, t, TD_TRUNC);
         return;
     }
     uint16_t flags = rd16(p);
     if ((flags & 0x0007) != 0) {
-        t->drops[TD_GRE_VERSION]++; /* RFC 2784 2.3.1: version 0 only */
+        tunnel_drop(isa, t, TD_GRE_VERSION); /* RFC 2784 2.3.1: version 0 only */
         return;
     }
     if (flags & 0x4ff8) {
-        t->drops[TD_GRE_FLAGS]++;   /* routing present, reserved bits, RFC 1701 leftovers */
+        tunnel_drop(isa, t, TD_GRE_FLAGS);   /* routing present, reserved bits, RFC 1701 leftovers */
         return;
     }
     size_t hl = 4 + ((flags & GRE_C) ? 4 : 0) + ((flags & GRE_K) ? 4 : 0) + ((flags & GRE_S) ? 4 : 0);
     if (len < hl) {
-        t->drops[TD_TRUNC]++;
+        tunnel_drop(isa, t, TD_TRUNC);
         return;
     }
     if ((flags & GRE_C) && inet_csum(p, len) != 0) {
-        t->drops[TD_GRE_CSUM]++;
+        tunnel_drop(isa, t, TD_GRE_CSUM);
         return;
     }
     bool has_key = (flags & GRE_K) != 0;
     uint32_t key = has_key ? rd32(p + 4 + ((flags & GRE_C) ? 4 : 0)) : 0;
     if (has_key != t->keys || (has_key && key != t->recv_key)) {
-        t->drops[TD_GRE_KEY]++;
+        tunnel_drop(isa, t, TD_GRE_KEY);
         return;
     }
     uint16_t ptype = rd16(p + 2);
     if (ptype != ETHERTYPE_IPV4 && ptype != ETHERTYPE_IPV6) {
-        t->drops[TD_GRE_PROTO]++;
+        tunnel_drop(isa, t, TD_GRE_PROTO);
         return;
     }
-    deliver(isa, iom, t, p + hl, len - hl, ptype == ETHERTYPE_IPV6);
-}
-
-void gre_decap(struct isa *isa, unsigned iom, const uint8_t *pkt, size_t len)
-{
-    if (len < 1) {
-        isa->no_tunnel_drops++;
+    const uint8_t *inner = p + hl;
+    size_t ilen = len - hl;
+    if (ilen < 1 || (inner_version(inner) == 6) != (ptype == ETHERTYPE_IPV6)) {
+        tunnel_drop(isa, t, TD_INNER);
         return;
     }
-    int family = (pkt[0] >> 4) == 6 ? AF_INET6 : AF_INET;
-    const uint8_t *local, *remote;
-    uint8_t proto;
-    bool fragment;
-    size_t off;
-    struct ip4_view v4;
-    if (family == AF_INET) {
-        if (ip4_parse(pkt, len, &v4) != PKT_OK) {
-            isa->from_iom_bad++;
-            return;
-        }
-        len = v4.total_len;
-        local = v4.dst;
-        remote = v4.src;
-        proto = v4.proto;
-        fragment = ip4_is_fragment(&v4);
-        off = v4.ihl;
-    } else {
-        struct ip6_view v6;
-        if (ip6_parse(pkt, len, &v6) != PKT_OK || ip6_upper(pkt, len, &proto, &off, &fragment) != PKT_OK) {
-            isa->from_iom_bad++;
-            return;
-        }
-        len = 40u + v6.payload_len;
-        local = v6.dst;
-        remote = v6.src;
-    }
-    struct isa_tunnel *t = tunnel_by_public(isa, family, local, remote, proto);
-    if (!t) {
-        isa->no_tunnel_drops++;
-        return;
-    }
-    if (fragment) {
-        if (!t->reasm) {
-            t->drops[TD_REASM_OFF]++; /* the chapter: reassembly off, fragments dropped */
-            return;
-        }
-        const uint8_t *whole;
-        size_t wlen;
-        int rc = reasm_input(t->reasm, pkt, len, (uint64_t)zclock_mono(), &whole, &wlen);
-        if (rc < 0) {
-            t->drops[TD_REASM]++;
-            return;
-        }
-        if (rc != REASM_DONE)
-            return;
-        t->reassembled++;
-        pkt = whole;
-        len = wlen;
-        if (family == AF_INET) {
-            if (ip4_parse(pkt, len, &v4) != PKT_OK) {
-                t->drops[TD_REASM]++;
-                return;
-            }
-            off = v4.ihl;
-            len = v4.total_len;
-        } else if (ip6_upper(pkt, len, &proto, &off, &fragment) != PKT_OK || fragment) {
-            t->drops[TD_REASM]++;
-            return;
-        }
-    }
-    decap_payload(isa, iom, t, proto, pkt + off, len - off);
+    tunnel_deliver(isa, iom, t, inner, ilen);
 }

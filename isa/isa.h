@@ -7,6 +7,7 @@
 
 #include "card.h"
 #include "dp.h"
+#include "esp.h"
 #include "frag.h"
 #include "pkt.h"
 
@@ -27,7 +28,24 @@
     X(REASM_OFF, "fragment-reassembly-off")                                                    \
     X(REASM, "reassembly-failed")                                                              \
     X(REASM_TIMEOUT, "reassembly-timeout")                                                     \
-    X(FRAG_FAIL, "fragmentation-failed")
+    X(FRAG_FAIL, "fragmentation-failed")                                                      \
+    X(ESP_SPI, "esp-unknown-spi")                                                              \
+    X(ESP_SHORT, "esp-too-short")                                                              \
+    X(ESP_ALIGN, "esp-bad-length")                                                             \
+    X(ESP_REPLAY, "replayed")                                                                  \
+    X(ESP_OLD, "sequence-too-old")                                                             \
+    X(ESP_ICV, "bad-icv")                                                                      \
+    X(ESP_DECRYPT, "decrypt-error")                                                            \
+    X(ESP_PAD, "bad-padding")                                                                  \
+    X(ESP_NH, "bad-next-header")                                                               \
+    X(ESP_DUMMY, "dummy-packet")                                                               \
+    X(ESP_SEQ, "sequence-exhausted")                                                           \
+    X(ESP_EXPIRED, "sa-expired")                                                               \
+    X(ESP_NO_SA, "no-outbound-sa")                                                             \
+    X(POLICY_OUT, "outside-security-policy")                                                   \
+    X(POLICY_IN, "inbound-outside-security-policy")                                            \
+    X(UDP_BAD, "udp-encapsulation-malformed")                                                  \
+    X(IKE, "ike-on-static-tunnel")
 
 enum tunnel_drop {
 #define X(id, name) TD_##id,
@@ -36,8 +54,30 @@ enum tunnel_drop {
     TD_MAX
 };
 
+/* One manually keyed SA of a static IPsec tunnel. */
+struct isa_sa {
+    uint32_t id, spi;
+    bool inbound;
+    char encryption[24], auth[24];
+    uint8_t ekey[64], akey[64];
+    size_t ekey_len, akey_len;
+    struct esp_sa *esp;
+};
+
+/* A security-policy entry: what the tunnel may carry (local -> remote). */
+struct policy_entry {
+    int family;
+    bool local_any, remote_any;
+    uint8_t local[16], remote[16];
+    int local_len, remote_len;
+};
+
+#define TUNNEL_MAX_SAS 16
+#define TUNNEL_MAX_POLICY 32
+
 struct isa_tunnel {
     char name[40];
+    bool ipsec;                /* static IPsec; otherwise GRE (gre) or IP-IP */
     uint32_t group, svc, delivery_svc;
     char ifname[40], pub_ifname[40];
     bool gre, keys;
@@ -57,7 +97,21 @@ struct isa_tunnel {
     uint8_t priv4[4], priv6[16];
     uint64_t encap_pkts, encap_octets, decap_pkts, decap_octets, frags_sent, reassembled;
     uint64_t drops[TD_MAX];
+    uint64_t told[TD_MAX];     /* drops already reported in an event */
+    uint64_t told_ms[TD_MAX];
     bool seen;                 /* still configured (apply) */
+    /* IPsec */
+    struct isa_sa sas[TUNNEL_MAX_SAS];
+    size_t n_sas;
+    struct isa_sa *out_sa;     /* the highest-numbered outbound SA */
+    struct policy_entry policy[TUNNEL_MAX_POLICY];
+    size_t n_policy;
+    bool udp_encap;            /* RFC 3948 */
+    uint16_t udp_port;
+    unsigned keepalive_s;
+    uint64_t next_keepalive_ms;
+    uint64_t keepalives_sent, keepalives_rcvd;
+    unsigned last_iom;         /* where keepalives go */
 };
 
 
@@ -90,17 +144,61 @@ void isa_emit(struct isa *isa, unsigned iom, uint32_t svc, const char *interface
               const uint8_t *pkt, size_t len);
 void isa_flush(struct isa *isa);
 
+static inline unsigned inner_version(const uint8_t *p)
+{
+    return p[0] >> 4;
+}
+
 /* tunnel.c */
 void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg);
 void tunnels_free(struct isa *isa);
-struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *interface);
+/* The tunnel for a packet from a private interface: the ipsec-tunnel a
+ * route named, else the interface's GRE/IP-IP tunnel, else its IPsec
+ * tunnel whose security policy covers the packet. */
+struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *interface,
+                                     const char *tunnel, const uint8_t *pkt, size_t len);
 struct isa_tunnel *tunnel_by_public(struct isa *isa, int family, const uint8_t *local,
                                     const uint8_t *remote, uint8_t proto);
-void tunnels_expire(struct isa *isa, uint64_t now_ms);
+void tunnels_tick(struct isa *isa, uint64_t now_ms);
 const char *tunnel_drop_name(enum tunnel_drop d);
+/* Counts a drop; the first of a kind, and then at most one per 10 s, goes
+ * to cpm's event log with how many there were. */
+void tunnel_drop(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d);
+/* An event for cpm's log (severity: cpm's enum ev_severity). */
+void tunnel_event(struct isa *isa, unsigned severity, unsigned event_id, const char *subject,
+                  const char *text);
 
-/* gre.c: GRE and IP-IP */
-void gre_encap(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *pkt, size_t len);
-void gre_decap(struct isa *isa, unsigned iom, const uint8_t *pkt, size_t len);
+/* encap.c: what every tunnel type shares: the MTU rules on the way in,
+ * the outer header and encapsulated-ip-mtu on the way out, outer parsing
+ * and reassembly on the way back, ICMP errors into the private service. */
+#define OUTER_ROOM 48          /* IPv6 + UDP: room left before a tunnel header */
+void tunnel_private_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *pkt,
+                          size_t len);
+void tunnel_public_input(struct isa *isa, unsigned iom, const uint8_t *pkt, size_t len);
+/* Sends body (at buf + OUTER_ROOM, body_len bytes) with an outer header of
+ * protocol proto (UDP-encapsulated when udp is set) to the tunnel's remote. */
+void tunnel_send_outer(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint8_t *buf,
+                       size_t body_len, uint8_t proto, bool udp, uint8_t dscp);
+/* A decapsulated payload into the private service. */
+void tunnel_deliver(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *inner,
+                    size_t len);
+
+/* gre.c: GRE and IP-IP headers */
+void gre_encap_one(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in,
+                   size_t len, uint8_t dscp);
+void gre_decap(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint8_t proto, const uint8_t *p,
+               size_t len);
+
+/* ipsec.c: static IPsec tunnels over the ESP engine (esp.h) */
+bool ipsec_policy_allows(const struct isa_tunnel *t, const uint8_t *pkt, size_t len, bool inbound);
+void ipsec_encap_one(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *in,
+                     size_t len, uint8_t dscp);
+void ipsec_esp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *esp,
+                     size_t len);
+void ipsec_udp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const uint8_t *udp,
+                     size_t len);
+void ipsec_apply(struct isa_tunnel *t, const Srlab__IpsecTunnelConfig *c);
+void ipsec_free(struct isa_tunnel *t);
+void ipsec_tick(struct isa *isa, struct isa_tunnel *t, uint64_t now_ms);
 
 #endif

@@ -42,7 +42,7 @@ static int on_tick(zloop_t *loop, int timer_id, void *arg)
 {
     (void)loop;
     (void)timer_id;
-    tunnels_expire(arg, (uint64_t)zclock_mono());
+    tunnels_tick(arg, (uint64_t)zclock_mono());
     return 0;
 }
 

@@ -1,7 +1,9 @@
-/* The ISA's tunnel table: built from the tunnels cpm placed on this ISA,
- * found by their private interface (packets to encapsulate) or by their
- * public endpoints (packets to decapsulate). Counters and reassembly state
- * of a tunnel carry over a configuration change by name. */
+/* The ISA's tunnel table: built from the GRE/IP-IP and IPsec tunnels cpm
+ * placed on this ISA, found by their private interface (packets to
+ * encapsulate) or by their public endpoints (packets to decapsulate).
+ * Counters, reassembly state and unchanged SAs of a tunnel carry over a
+ * configuration change by name. Drops are counted here and reported to
+ * cpm's event log, rate-limited. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,9 @@
 
 #include "isa.h"
 #include "log.h"
+
+#define EVENT_INTERVAL_MS 10000
+#define EVENT_DROP_BASE 2100   /* event ids: 2100 + the drop reason */
 
 const char *tunnel_drop_name(enum tunnel_drop d)
 {
@@ -20,9 +25,50 @@ const char *tunnel_drop_name(enum tunnel_drop d)
     return (unsigned)d < TD_MAX ? names[d] : "?";
 }
 
-static void private_key(char *k, size_t len, uint32_t svc, const char *interface)
+void tunnel_event(struct isa *isa, unsigned severity, unsigned event_id, const char *subject,
+                  const char *text)
 {
-    snprintf(k, len, "%u|%s", svc, interface);
+    Srlab__CardEvent ev = SRLAB__CARD_EVENT__INIT;
+    ev.application = "IPSEC";
+    ev.event_id = event_id;
+    ev.severity = severity;
+    ev.subject = (char *)subject;
+    ev.text = (char *)text;
+    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
+    env.body_case = SRLAB__ENVELOPE__BODY_CARD_EVENT;
+    env.card_event = &ev;
+    if (isa->card)
+        card_send(isa->card, &env);
+}
+
+/* Reports the drops of one reason counted since the last report. */
+static void report_drops(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d, uint64_t now)
+{
+    uint64_t n = t->drops[d] - t->told[d];
+    if (!n)
+        return;
+    char text[200];
+    snprintf(text, sizeof text, "%s tunnel \"%s\" on ISA %u/%u dropped %lu packet%s: %s",
+             t->ipsec ? "IPsec" : t->gre ? "GRE" : "IP-IP", t->name, isa->slot, isa->mda,
+             (unsigned long)n, n == 1 ? "" : "s", tunnel_drop_name(d));
+    log_warn("tunnel_drop", "tunnel=%s reason=%s count=%lu", log_q(t->name), tunnel_drop_name(d),
+             (unsigned long)n);
+    tunnel_event(isa, d == TD_DOWN ? 2 : 3, EVENT_DROP_BASE + d, t->name, text);
+    t->told[d] = t->drops[d];
+    t->told_ms[d] = now;
+}
+
+void tunnel_drop(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d)
+{
+    t->drops[d]++;
+    uint64_t now = (uint64_t)zclock_mono();
+    if (!t->told_ms[d] || now - t->told_ms[d] >= EVENT_INTERVAL_MS)
+        report_drops(isa, t, d, now);
+}
+
+static void private_key(char *k, size_t len, uint32_t svc, const char *interface, const char *tunnel)
+{
+    snprintf(k, len, "%u|%s|%s", svc, interface, tunnel ? tunnel : "");
 }
 
 static void public_key(char *k, size_t len, int family, const uint8_t *local,
@@ -34,11 +80,25 @@ static void public_key(char *k, size_t len, int family, const uint8_t *local,
     snprintf(k, len, "%s|%s|%u", l, r, proto);
 }
 
-struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *interface)
+struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *interface,
+                                     const char *tunnel, const uint8_t *pkt, size_t len)
 {
-    char k[96];
-    private_key(k, sizeof k, svc, interface);
-    return isa->by_private ? zhashx_lookup(isa->by_private, k) : NULL;
+    if (!isa->by_private)
+        return NULL;
+    char k[160];
+    private_key(k, sizeof k, svc, interface, tunnel);
+    struct isa_tunnel *t = zhashx_lookup(isa->by_private, k);
+    if (t || (tunnel && tunnel[0]))
+        return t;
+    /* no route named a tunnel (a connected subnet): the interface's
+     * IPsec tunnel whose security policy covers the packet */
+    for (size_t i = 0; i < isa->n_tunnels; i++) {
+        struct isa_tunnel *c = isa->tunnels[i];
+        if (c->ipsec && c->svc == svc && strcmp(c->ifname, interface) == 0 && len >= 1 &&
+            ipsec_policy_allows(c, pkt, len, false))
+            return c;
+    }
+    return NULL;
 }
 
 struct isa_tunnel *tunnel_by_public(struct isa *isa, int family, const uint8_t *local,
@@ -49,85 +109,143 @@ struct isa_tunnel *tunnel_by_public(struct isa *isa, int family, const uint8_t *
     return isa->by_public ? zhashx_lookup(isa->by_public, k) : NULL;
 }
 
-static struct isa_tunnel *find_old(struct isa *isa, const char *name)
+static struct isa_tunnel *find_old(struct isa *isa, const char *name, bool ipsec)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
-        if (strcmp(isa->tunnels[i]->name, name) == 0)
+        if (strcmp(isa->tunnels[i]->name, name) == 0 && isa->tunnels[i]->ipsec == ipsec)
             return isa->tunnels[i];
     return NULL;
 }
 
 static void index_public(struct isa *isa, struct isa_tunnel *t)
 {
-    /* GRE is protocol 47; IP-IP carries IPv4 (4) or IPv6 (41) */
-    const uint8_t protos[] = { IPPROTO_GRE_, IPPROTO_IPIP_, IPPROTO_IPV6_ };
-    for (size_t i = t->gre ? 0 : 1; i < (t->gre ? 1u : 3u); i++) {
+    /* GRE is protocol 47; IP-IP carries IPv4 (4) or IPv6 (41); IPsec is
+     * ESP (50), or ESP and keepalives in UDP (17) */
+    static const uint8_t gre[] = { IPPROTO_GRE_ }, ipip[] = { IPPROTO_IPIP_, IPPROTO_IPV6_ },
+                         esp[] = { IPPROTO_ESP_, IPPROTO_UDP_ };
+    const uint8_t *protos = t->ipsec ? esp : t->gre ? gre : ipip;
+    size_t n = t->gre && !t->ipsec ? 1 : 2;
+    for (size_t i = 0; i < n; i++) {
         char k[128];
         public_key(k, sizeof k, t->family, t->src, t->remote, protos[i]);
         zhashx_update(isa->by_public, k, t);
     }
 }
 
+static void set_private_addresses(struct isa_tunnel *t, char **addrs, size_t n)
+{
+    t->has_priv4 = t->has_priv6 = false;
+    for (size_t a = 0; a < n; a++) {
+        int f, len;
+        uint8_t addr[16];
+        if (!prefix_parse(addrs[a], &f, addr, &len))
+            continue;
+        if (f == AF_INET && !t->has_priv4) {
+            memcpy(t->priv4, addr, 4);
+            t->has_priv4 = true;
+        } else if (f == AF_INET6 && !t->has_priv6) {
+            memcpy(t->priv6, addr, 16);
+            t->has_priv6 = true;
+        }
+    }
+}
+
+static void set_reassembly(struct isa_tunnel *t, unsigned ms)
+{
+    if (ms != t->reasm_ms || (ms && !t->reasm)) {
+        reasm_free(&t->reasm);
+        t->reasm_ms = ms;
+        if (ms) /* per tunnel: 1 MB, 64 datagrams */
+            t->reasm = reasm_new(1u << 20, 64, ms);
+    }
+}
+
+static bool set_endpoints(struct isa_tunnel *t, const char *src, const char *remote)
+{
+    t->family = strchr(src, ':') ? AF_INET6 : AF_INET;
+    return inet_pton(t->family, src, t->src) == 1 && inet_pton(t->family, remote, t->remote) == 1;
+}
+
+static struct isa_tunnel *apply_ip_tunnel(struct isa *isa, const Srlab__IpTunnelConfig *c)
+{
+    struct isa_tunnel *t = find_old(isa, c->name, false);
+    if (!t) {
+        t = calloc(1, sizeof *t);
+        snprintf(t->name, sizeof t->name, "%s", c->name);
+    }
+    t->group = c->tunnel_group;
+    t->svc = c->svc;
+    t->delivery_svc = c->delivery_svc;
+    snprintf(t->ifname, sizeof t->ifname, "%s", c->interface);
+    snprintf(t->pub_ifname, sizeof t->pub_ifname, "%s", c->public_interface);
+    t->gre = c->gre;
+    t->keys = c->has_keys;
+    t->send_key = c->send_key;
+    t->recv_key = c->receive_key;
+    bool ok = set_endpoints(t, c->source, c->remote);
+    t->dscp = c->dscp;
+    t->ip_mtu = c->ip_mtu;
+    t->encap_mtu = c->encap_mtu;
+    t->clear_df = c->clear_df;
+    set_reassembly(t, c->reassembly_ms);
+    t->ptb_count = c->ptb_count;
+    t->ptb_interval = c->ptb_interval;
+    t->oper_up = c->oper_up && ok;
+    set_private_addresses(t, c->private_addresses, c->n_private_addresses);
+    return t;
+}
+
+static struct isa_tunnel *apply_ipsec_tunnel(struct isa *isa, const Srlab__IpsecTunnelConfig *c)
+{
+    struct isa_tunnel *t = find_old(isa, c->name, true);
+    if (!t) {
+        t = calloc(1, sizeof *t);
+        snprintf(t->name, sizeof t->name, "%s", c->name);
+        t->ipsec = true;
+    }
+    t->group = c->tunnel_group;
+    t->svc = c->svc;
+    t->delivery_svc = c->delivery_svc;
+    snprintf(t->ifname, sizeof t->ifname, "%s", c->interface);
+    snprintf(t->pub_ifname, sizeof t->pub_ifname, "%s", c->public_interface);
+    bool ok = set_endpoints(t, c->local_gateway, c->peer);
+    t->dscp = -1; /* the chapter: the payload's DSCP, translated to the outer header */
+    t->ip_mtu = c->ip_mtu;
+    t->encap_mtu = c->encap_mtu;
+    t->clear_df = c->clear_df;
+    set_reassembly(t, c->reassembly_ms);
+    t->ptb_count = c->ptb_count;
+    t->ptb_interval = c->ptb_interval;
+    ipsec_apply(t, c);
+    t->oper_up = c->oper_up && ok;
+    set_private_addresses(t, c->private_addresses, c->n_private_addresses);
+    return t;
+}
+
+static void tunnel_free(struct isa_tunnel *t)
+{
+    reasm_free(&t->reasm);
+    ipsec_free(t);
+    free(t);
+}
+
 void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
         isa->tunnels[i]->seen = false;
-    struct isa_tunnel **next = calloc(cfg->n_ip_tunnels ? cfg->n_ip_tunnels : 1, sizeof *next);
+    size_t total = cfg->n_ip_tunnels + cfg->n_ipsec_tunnels;
+    struct isa_tunnel **next = calloc(total ? total : 1, sizeof *next);
     size_t n = 0;
-    for (size_t i = 0; i < cfg->n_ip_tunnels; i++) {
-        const Srlab__IpTunnelConfig *c = cfg->ip_tunnels[i];
-        struct isa_tunnel *t = find_old(isa, c->name);
-        if (!t) {
-            t = calloc(1, sizeof *t);
-            snprintf(t->name, sizeof t->name, "%s", c->name);
-        }
-        t->seen = true;
-        t->group = c->tunnel_group;
-        t->svc = c->svc;
-        t->delivery_svc = c->delivery_svc;
-        snprintf(t->ifname, sizeof t->ifname, "%s", c->interface);
-        snprintf(t->pub_ifname, sizeof t->pub_ifname, "%s", c->public_interface);
-        t->gre = c->gre;
-        t->keys = c->has_keys;
-        t->send_key = c->send_key;
-        t->recv_key = c->receive_key;
-        t->family = strchr(c->source, ':') ? AF_INET6 : AF_INET;
-        bool ok = inet_pton(t->family, c->source, t->src) == 1 &&
-                  inet_pton(t->family, c->remote, t->remote) == 1;
-        t->dscp = c->dscp;
-        t->ip_mtu = c->ip_mtu;
-        t->encap_mtu = c->encap_mtu;
-        t->clear_df = c->clear_df;
-        if (c->reassembly_ms != t->reasm_ms || (c->reassembly_ms && !t->reasm)) {
-            reasm_free(&t->reasm);
-            t->reasm_ms = c->reassembly_ms;
-            if (t->reasm_ms) /* per tunnel: 1 MB, 64 datagrams */
-                t->reasm = reasm_new(1u << 20, 64, t->reasm_ms);
-        }
-        t->ptb_count = c->ptb_count;
-        t->ptb_interval = c->ptb_interval;
-        t->oper_up = c->oper_up && ok;
-        t->has_priv4 = t->has_priv6 = false;
-        for (size_t a = 0; a < c->n_private_addresses; a++) {
-            int f, len;
-            uint8_t addr[16];
-            if (!prefix_parse(c->private_addresses[a], &f, addr, &len))
-                continue;
-            if (f == AF_INET && !t->has_priv4) {
-                memcpy(t->priv4, addr, 4);
-                t->has_priv4 = true;
-            } else if (f == AF_INET6 && !t->has_priv6) {
-                memcpy(t->priv6, addr, 16);
-                t->has_priv6 = true;
-            }
-        }
-        next[n++] = t;
-    }
+    for (size_t i = 0; i < cfg->n_ip_tunnels; i++)
+        next[n++] = apply_ip_tunnel(isa, cfg->ip_tunnels[i]);
+    for (size_t i = 0; i < cfg->n_ipsec_tunnels; i++)
+        next[n++] = apply_ipsec_tunnel(isa, cfg->ipsec_tunnels[i]);
+    for (size_t i = 0; i < n; i++)
+        next[i]->seen = true;
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         if (!isa->tunnels[i]->seen) {
             log_info("tunnel_removed", "name=%s", log_q(isa->tunnels[i]->name));
-            reasm_free(&isa->tunnels[i]->reasm);
-            free(isa->tunnels[i]);
+            tunnel_free(isa->tunnels[i]);
         }
     }
     free(isa->tunnels);
@@ -138,21 +256,20 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
     isa->by_private = zhashx_new();
     isa->by_public = zhashx_new();
     for (size_t i = 0; i < n; i++) {
-        char k[96];
-        private_key(k, sizeof k, next[i]->svc, next[i]->ifname);
+        char k[160];
+        private_key(k, sizeof k, next[i]->svc, next[i]->ifname, next[i]->ipsec ? next[i]->name : "");
         zhashx_update(isa->by_private, k, next[i]);
         index_public(isa, next[i]);
         log_info("tunnel", "name=%s kind=%s oper=%s", log_q(next[i]->name),
-                 next[i]->gre ? "gre" : "ip-ip", next[i]->oper_up ? "up" : "down");
+                 next[i]->ipsec ? "ipsec" : next[i]->gre ? "gre" : "ip-ip",
+                 next[i]->oper_up ? "up" : "down");
     }
 }
 
 void tunnels_free(struct isa *isa)
 {
-    for (size_t i = 0; i < isa->n_tunnels; i++) {
-        reasm_free(&isa->tunnels[i]->reasm);
-        free(isa->tunnels[i]);
-    }
+    for (size_t i = 0; i < isa->n_tunnels; i++)
+        tunnel_free(isa->tunnels[i]);
     free(isa->tunnels);
     isa->tunnels = NULL;
     isa->n_tunnels = 0;
@@ -160,11 +277,20 @@ void tunnels_free(struct isa *isa)
     zhashx_destroy(&isa->by_public);
 }
 
-void tunnels_expire(struct isa *isa, uint64_t now_ms)
+void tunnels_tick(struct isa *isa, uint64_t now_ms)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
-        if (t->reasm)
-            t->drops[TD_REASM_TIMEOUT] += reasm_expire(t->reasm, now_ms, NULL, NULL);
+        if (t->reasm) {
+            uint64_t n = reasm_expire(t->reasm, now_ms, NULL, NULL);
+            for (uint64_t k = 0; k < n; k++)
+                tunnel_drop(isa, t, TD_REASM_TIMEOUT);
+        }
+        /* what was held back by the rate limit */
+        for (int d = 0; d < TD_MAX; d++)
+            if (t->drops[d] != t->told[d] && now_ms - t->told_ms[d] >= EVENT_INTERVAL_MS)
+                report_drops(isa, t, d, now_ms);
+        if (t->ipsec)
+            ipsec_tick(isa, t, now_ms);
     }
 }

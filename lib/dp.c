@@ -11,13 +11,15 @@
 
 /* magic(2) version(1) flags(1) svc(4) group(4) fc(1) nh_len(1) if_len(1)
  * sender(1) nh if */
-#define DP_FIXED 16
+#define DP_FIXED 17
 
 int dp_hdr_write(uint8_t *buf, size_t cap, const struct dp_hdr *h)
 {
     size_t if_len = strnlen(h->ifname, sizeof h->ifname);
-    size_t len = DP_FIXED + h->nh_len + if_len;
-    if (len > cap || (h->nh_len != 0 && h->nh_len != 4 && h->nh_len != 16))
+    size_t tun_len = strnlen(h->tunnel, sizeof h->tunnel);
+    size_t len = DP_FIXED + h->nh_len + if_len + tun_len;
+    if (len > cap || (h->nh_len != 0 && h->nh_len != 4 && h->nh_len != 16) ||
+        if_len >= sizeof h->ifname || tun_len >= sizeof h->tunnel)
         return -1;
     wr16(buf, DP_MAGIC);
     buf[2] = DP_VERSION;
@@ -28,8 +30,11 @@ int dp_hdr_write(uint8_t *buf, size_t cap, const struct dp_hdr *h)
     buf[13] = h->nh_len;
     buf[14] = (uint8_t)if_len;
     buf[15] = h->sender;
-    memcpy(buf + DP_FIXED, h->nh, h->nh_len);
-    memcpy(buf + DP_FIXED + h->nh_len, h->ifname, if_len);
+    buf[16] = (uint8_t)tun_len;
+    uint8_t *p = buf + DP_FIXED;
+    memcpy(p, h->nh, h->nh_len);
+    memcpy(p + h->nh_len, h->ifname, if_len);
+    memcpy(p + h->nh_len + if_len, h->tunnel, tun_len);
     return (int)len;
 }
 
@@ -42,17 +47,21 @@ int dp_hdr_read(const uint8_t *buf, size_t len, struct dp_hdr *h)
     h->group = rd32(buf + 8);
     h->fc = buf[12];
     h->nh_len = buf[13];
-    size_t if_len = buf[14];
+    size_t if_len = buf[14], tun_len = buf[16];
     h->sender = buf[15];
+    size_t total = DP_FIXED + h->nh_len + if_len + tun_len;
     if ((h->nh_len != 0 && h->nh_len != 4 && h->nh_len != 16) || if_len >= sizeof h->ifname ||
-        DP_FIXED + h->nh_len + if_len > len)
+        tun_len >= sizeof h->tunnel || total > len)
         return -1;
-    memcpy(h->nh, buf + DP_FIXED, h->nh_len);
-    memcpy(h->ifname, buf + DP_FIXED + h->nh_len, if_len);
+    const uint8_t *p = buf + DP_FIXED;
+    memcpy(h->nh, p, h->nh_len);
+    memcpy(h->ifname, p + h->nh_len, if_len);
     h->ifname[if_len] = 0;
-    if (memchr(h->ifname, 0, if_len))
-        return -1; /* a NUL inside the name */
-    return (int)(DP_FIXED + h->nh_len + if_len);
+    memcpy(h->tunnel, p + h->nh_len + if_len, tun_len);
+    h->tunnel[tun_len] = 0;
+    if (memchr(h->ifname, 0, if_len) || memchr(h->tunnel, 0, tun_len))
+        return -1; /* a NUL inside a name */
+    return (int)total;
 }
 
 static void addr_of(struct sockaddr_un *a, const char *path)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "srlab.h"
@@ -374,5 +375,75 @@ int cmd_start(int argc, char **argv)
     }
     if (owner)
         srlab__envelope__free_unpacked(owner, NULL);
+    return rc;
+}
+
+/* ---- keys ---------------------------------------------------------------------- */
+
+/* srlab keys NODE --wireshark DIR [TUNNEL]: the node's live ESP SAs as
+ * Wireshark's esp_sa table in DIR/esp_sa, with a preferences file that
+ * turns decryption on, so WIRESHARK_CONFIG_DIR=DIR tshark -r CAPTURE shows
+ * the payload. Without --wireshark: the keys as the admin command shows them. */
+int cmd_keys(int argc, char **argv)
+{
+    char lab[TOPO_NAME_MAX + 1];
+    int ni;
+    if (lab_and_node(argc, argv, lab, sizeof lab, &ni) != 0) {
+        if (argc < 2)
+            fprintf(stderr, "usage: srlab keys [-l LAB] NODE [--wireshark DIR] [TUNNEL]\n");
+        return argc < 2 ? 2 : 1;
+    }
+    const char *node = argv[ni], *dir = NULL, *tunnel = NULL;
+    for (int i = ni + 1; i < argc; i++) {
+        if (strcmp(argv[i], "--wireshark") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (argv[i][0] != '-' && !tunnel)
+            tunnel = argv[i];
+        else {
+            fprintf(stderr, "usage: srlab keys [-l LAB] NODE [--wireshark DIR] [TUNNEL]\n");
+            return 2;
+        }
+    }
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "admin ipsec display-keys%s%s%s", tunnel ? " \"" : "",
+             tunnel ? tunnel : "", tunnel ? "\"" : "");
+    if (dir)
+        snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " wireshark");
+    Srlab__Envelope *owner = NULL;
+    Srlab__CliReply *r = cli_send(lab, node, SRLAB__CLI_MODE__CLI_LINE, 0, cmd, false, &owner);
+    if (!r)
+        return 1;
+    int rc = r->status ? 1 : 0;
+    if (rc || !dir) {
+        fputs(r->output, rc ? stderr : stdout);
+    } else {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/esp_sa", dir);
+        FILE *f = NULL;
+        if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+            f = fopen(path, "w");
+        if (!f || fputs(r->output, f) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "srlab: cannot write %s: %s\n", path, strerror(errno));
+            rc = 1;
+        } else {
+            snprintf(path, sizeof path, "%s/preferences", dir);
+            f = fopen(path, "w");
+            if (!f || fputs("esp.enable_encryption_decode: TRUE\n"
+                            "esp.enable_authentication_check: TRUE\n", f) < 0 || fclose(f) != 0) {
+                fprintf(stderr, "srlab: cannot write %s: %s\n", path, strerror(errno));
+                rc = 1;
+            } else {
+                int sas = 0;
+                for (const char *p = r->output; (p = strchr(p, '\n')); p++)
+                    sas++;
+                printf("%s/esp_sa: %d SA%s of %s\n"
+                       "decrypt a capture: WIRESHARK_CONFIG_DIR=%s tshark -r CAPTURE\n",
+                       dir, sas - 1, sas == 2 ? "" : "s", node, dir);
+            }
+        }
+    }
+    uint32_t session = r->session;
+    srlab__envelope__free_unpacked(owner, NULL);
+    cli_close(lab, node, session);
     return rc;
 }

@@ -19,6 +19,7 @@ static const struct {
     { "start", cmd_start, "start NODE PROC              start a stopped process again" },
     { "link", cmd_link, "link NODE:PORT up|down|clear|set [--loss PCT] [--delay MS] [--rate MBPS]" },
     { "capture", cmd_capture, "capture NODE:PORT [-w FILE|-] [--seconds S] [--count N]   pcap, both ways" },
+    { "keys", cmd_keys, "keys NODE [--wireshark DIR] [TUNNEL]   live ESP SAs and keys (Wireshark esp_sa)" },
 };
 
 static void usage(FILE *out)

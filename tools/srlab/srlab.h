@@ -64,6 +64,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 /* Chassis ports a tester cut or impaired (srlab link), for status. */
 struct link_state {

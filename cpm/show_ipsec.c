@@ -1,0 +1,352 @@
+/* show ipsec tunnel [NAME] and admin ipsec display-keys: static IPsec
+ * tunnels, their state and, from the ISAs holding them, their SAs and
+ * counters. Keys appear only in the admin command (srlab keys uses it). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpm.h"
+
+static const Srlab__TunnelStats *stats_of(const Srlab__QueryReply **r, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < r[i]->n_tunnels; k++)
+            if (strcmp(r[i]->tunnels[k]->name, name) == 0)
+                return r[i]->tunnels[k];
+    return NULL;
+}
+
+static const char *or_(const char *v, const char *dflt)
+{
+    return v ? v : dflt;
+}
+
+static void hex(char *out, size_t cap, const ProtobufCBinaryData *b)
+{
+    size_t o = 0;
+    o += (size_t)snprintf(out, cap, "0x");
+    for (size_t i = 0; i < b->len && o + 3 <= cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%02x", b->data[i]);
+}
+
+static void sa_json(struct json *j, const Srlab__SaStats *sa, bool keys)
+{
+    json_obj(j, NULL);
+    json_int(j, "id", sa->id);
+    json_str(j, "direction", sa->inbound ? "inbound" : "outbound");
+    json_uint(j, "spi", sa->spi);
+    json_str(j, "encryption", sa->encryption);
+    json_str(j, "auth", sa->auth);
+    json_str(j, "src", sa->src);
+    json_str(j, "dst", sa->dst);
+    json_bool(j, "udp_encapsulation", sa->udp_encap);
+    json_uint(j, "packets", sa->packets);
+    json_uint(j, "octets", sa->octets);
+    json_uint(j, "sequence", sa->seq);
+    json_bool(j, "soft_expired", sa->soft_expired);
+    json_bool(j, "hard_expired", sa->hard_expired);
+    json_obj(j, "errors");
+    for (size_t e = 0; e < sa->n_errors; e++)
+        json_uint(j, sa->errors[e]->name, sa->errors[e]->count);
+    json_end(j);
+    if (keys) {
+        char k[200];
+        hex(k, sizeof k, &sa->encryption_key);
+        json_str(j, "encryption_key", k);
+        hex(k, sizeof k, &sa->auth_key);
+        json_str(j, "auth_key", k);
+        json_str(j, "wireshark_encryption", sa->wireshark_encryption);
+        json_str(j, "wireshark_auth", sa->wireshark_auth);
+    }
+    json_end(j);
+}
+
+static void tunnel_json(struct json *j, const struct tunnel_view *v, const Srlab__TunnelStats *st,
+                        bool keys)
+{
+    struct cfg_node *t = v->node;
+    json_obj(j, NULL);
+    json_str(j, "name", t->key);
+    json_str(j, "sap", v->sap->key);
+    json_int(j, "service", v->svc);
+    json_str(j, "interface", v->iface->key);
+    json_int(j, "delivery_service", v->delivery_svc);
+    json_str(j, "keying", "manual");
+    json_str(j, "local_gateway_address", v->source);
+    json_str(j, "peer", v->remote);
+    json_str(j, "security_policy", cfg_leaf(t, "security-policy", "id"));
+    json_str(j, "encapsulation",
+             cfg_child(cfg_child(t, "manual-keying"), "udp-encapsulation") ? "udp" : "esp");
+    json_str(j, "admin_state", t->admin_up ? "up" : "down");
+    json_str(j, "oper_state", v->oper_up ? "up" : "down");
+    json_str(j, "oper_flags", v->flags);
+    json_str(j, "isa", v->isa[0] ? v->isa : NULL);
+    json_obj(j, "statistics");
+    if (st) {
+        json_uint(j, "encap_packets", st->encap_packets);
+        json_uint(j, "encap_octets", st->encap_octets);
+        json_uint(j, "decap_packets", st->decap_packets);
+        json_uint(j, "decap_octets", st->decap_octets);
+        json_uint(j, "fragments_sent", st->fragments_sent);
+        json_uint(j, "reassembled", st->reassembled);
+        json_uint(j, "keepalives_sent", st->keepalives_sent);
+        json_uint(j, "keepalives_received", st->keepalives_received);
+        json_obj(j, "drops");
+        for (size_t d = 0; d < st->n_drops; d++)
+            json_uint(j, st->drops[d]->name, st->drops[d]->count);
+        json_end(j);
+    }
+    json_end(j);
+    json_arr(j, "security_associations");
+    for (size_t k = 0; st && k < st->n_sas; k++)
+        sa_json(j, st->sas[k], keys);
+    json_end(j);
+    json_end(j);
+}
+
+static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats *st,
+                          struct strbuf *out)
+{
+    struct cfg_node *t = v->node;
+    struct cfg_node *udp = cfg_child(cfg_child(t, "manual-keying"), "udp-encapsulation");
+    show_title(out, "IPsec Tunnel Configuration Detail");
+    show_row(out, "Service Id       : %-21u Sap Id            : %s", v->svc, v->sap->key);
+    show_row(out, "Tunnel Name      : %s", t->key);
+    show_row(out, "Description      : %s", or_(cfg_leaf(t, "description", "text"), "None"));
+    show_row(out, "Delivery Service : %-21u Keying Type       : Manual", v->delivery_svc);
+    show_row(out, "Admin State      : %-21s Oper State        : %s", t->admin_up ? "Up" : "Down",
+             v->oper_up ? "Up" : "Down");
+    show_row(out, "Local Address    : %-21s Remote Address    : %s", or_(v->source, "(Not Specified)"),
+             or_(v->remote, "(Not Specified)"));
+    show_row(out, "Security Policy  : %-21s Replay Window     : %s",
+             or_(cfg_leaf(t, "security-policy", "id"), "None"),
+             or_(cfg_leaf(t, "replay-window", "window"), "None"));
+    char encap[40] = "ESP";
+    if (udp)
+        snprintf(encap, sizeof encap, "ESP in UDP %ld", cfg_get_int(udp, "port", 4500));
+    char ka[24] = "None";
+    if (udp && cfg_get(udp, "seconds"))
+        snprintf(ka, sizeof ka, "%s s", cfg_get(udp, "seconds"));
+    show_row(out, "Encapsulation    : %-21s NAT Keepalive     : %s", encap, ka);
+    show_row(out, "IP MTU           : %-21s Encap IP MTU      : %s",
+             or_(cfg_leaf(t, "ip-mtu", "mtu"), "Max Available"),
+             or_(cfg_leaf(t, "encapsulated-ip-mtu", "mtu"), "Max Available"));
+    show_row(out, "Clear DF Bit     : %-21s ISA               : %s",
+             cfg_child(t, "clear-df-bit") ? "true" : "false", v->isa[0] ? v->isa : "(none active)");
+    show_row(out, "Oper Flags       : %s", v->flags[0] ? v->flags : "None");
+    show_rule(out, '-');
+    sb_puts(out, "Security Associations\n");
+    show_rule(out, '-');
+    sb_puts(out, "Id  Direction SPI        Transform                     Packets      Octets\n");
+    if (!st) {
+        sb_puts(out, "(the ISA holding the tunnel did not answer)\n");
+    } else {
+        for (size_t k = 0; k < st->n_sas; k++) {
+            const Srlab__SaStats *sa = st->sas[k];
+            char tf[40];
+            snprintf(tf, sizeof tf, "%s/%s", sa->encryption, sa->auth);
+            show_row(out, "%-3u %-9s 0x%08x %-29s %-12lu %lu", sa->id,
+                     sa->inbound ? "inbound" : "outbound", sa->spi, tf, (unsigned long)sa->packets,
+                     (unsigned long)sa->octets);
+            for (size_t e = 0; e < sa->n_errors; e++)
+                show_row(out, "      %-30s: %lu", sa->errors[e]->name,
+                         (unsigned long)sa->errors[e]->count);
+        }
+        if (!st->n_sas)
+            sb_puts(out, "None installed\n");
+    }
+    show_rule(out, '-');
+    sb_puts(out, "Statistics\n");
+    show_rule(out, '-');
+    if (st) {
+        show_row(out, "Encapsulated Pkts: %-21lu Octets            : %lu",
+                 (unsigned long)st->encap_packets, (unsigned long)st->encap_octets);
+        show_row(out, "Decapsulated Pkts: %-21lu Octets            : %lu",
+                 (unsigned long)st->decap_packets, (unsigned long)st->decap_octets);
+        show_row(out, "Fragments Sent   : %-21lu Reassembled       : %lu",
+                 (unsigned long)st->fragments_sent, (unsigned long)st->reassembled);
+        if (udp)
+            show_row(out, "Keepalives Sent  : %-21lu Received          : %lu",
+                     (unsigned long)st->keepalives_sent, (unsigned long)st->keepalives_received);
+        for (size_t d = 0; d < st->n_drops; d++)
+            show_row(out, "Dropped %-33s: %lu", st->drops[d]->name, (unsigned long)st->drops[d]->count);
+    } else {
+        sb_puts(out, "(the ISA holding the tunnel did not answer)\n");
+    }
+    show_rule(out, '=');
+}
+
+/* NAME: the token after `tunnel` (detail view), else NULL (the table). */
+static const char *tunnel_name(const char *line, char *buf, size_t cap)
+{
+    char tb[CLI_MAX_LINE], err[128];
+    struct token t[CLI_MAX_TOKENS];
+    int nt = cli_tokenize(line, tb, sizeof tb, t, CLI_MAX_TOKENS, err, sizeof err);
+    for (int i = 0; i + 1 < nt; i++)
+        if (strcmp(t[i].text, "tunnel") == 0 || strcmp(t[i].text, "display-keys") == 0) {
+            const char *w = t[i + 1].text;
+            if (strcmp(w, "json") == 0 || strcmp(w, "detail") == 0)
+                return NULL;
+            snprintf(buf, cap, "%s", w);
+            return buf;
+        }
+    return NULL;
+}
+
+int render_ipsec_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
+                        bool incomplete, struct strbuf *out, struct json *j)
+{
+    (void)incomplete;
+    char nb[64];
+    const char *want = tunnel_name(line, nb, sizeof nb);
+    struct tunnel_view *tv;
+    int count = tunnels_resolve(cpm, &tv);
+    int shown = 0;
+    if (j && !want) {
+        json_obj(j, NULL);
+        json_arr(j, "tunnels");
+    } else if (!want) {
+        show_title(out, "IPsec Tunnels");
+        sb_puts(out, "TunnelName                       LocalAddress      SvcId        Admn   Keying\n"
+                     "  SapId                            RemoteAddress     DlvrySvcId   Oper   Sec\n"
+                     "                                                                         Plcy\n");
+        show_rule(out, '-');
+    }
+    for (int i = 0; i < count; i++) {
+        const struct tunnel_view *v = &tv[i];
+        if (!v->ipsec || (want && strcmp(want, v->node->key) != 0))
+            continue;
+        shown++;
+        const Srlab__TunnelStats *st = stats_of(r, n, v->node->key);
+        if (j) {
+            tunnel_json(j, v, st, false);
+            continue;
+        }
+        if (want) {
+            tunnel_detail(v, st, out);
+            continue;
+        }
+        char svc[16], dsvc[16];
+        snprintf(svc, sizeof svc, "%u", v->svc);
+        snprintf(dsvc, sizeof dsvc, "%u", v->delivery_svc);
+        show_row(out, "%-32s %-17s %-12s %-6s %s", v->node->key, or_(v->source, ""), svc,
+                 v->node->admin_up ? "Up" : "Down", "Manual");
+        show_row(out, "  %-32s %-17s %-12s %-6s %s", v->sap->key, or_(v->remote, ""), dsvc,
+                 v->oper_up ? "Up" : "Down", or_(cfg_leaf(v->node, "security-policy", "id"), "-"));
+    }
+    free(tv);
+    if (want && !shown) {
+        sb_printf(out, "Error: no ipsec-tunnel called \"%s\"\n", want);
+        return -1;
+    }
+    if (j && !want) {
+        json_end(j);
+        json_end(j);
+    } else if (!want) {
+        show_rule(out, '-');
+        sb_printf(out, "IPsec Tunnels: %d\n", shown);
+        show_rule(out, '=');
+    }
+    return 0;
+}
+
+/* admin ipsec display-keys [NAME]: the live SAs with their keys (what
+ * Wireshark needs to decrypt a capture). Never part of a show command. */
+/* One line of Wireshark's esp_sa table (its UAT file format, 4.0). */
+static void wireshark_line(struct strbuf *out, const Srlab__SaStats *sa)
+{
+    char ek[160], ak[160];
+    hex(ek, sizeof ek, &sa->encryption_key);
+    hex(ak, sizeof ak, &sa->auth_key);
+    bool null_enc = strcmp(sa->wireshark_encryption, "NULL") == 0;
+    bool null_auth = strcmp(sa->wireshark_auth, "NULL") == 0;
+    sb_printf(out, "\"%s\",\"%s\",\"%s\",\"0x%08x\",\"%s\",\"%s\",\"%s\",\"%s\"\n",
+              strchr(sa->src, ':') ? "IPv6" : "IPv4", sa->src, sa->dst, sa->spi,
+              sa->wireshark_encryption, null_enc ? "" : ek, sa->wireshark_auth,
+              null_auth || strncmp(sa->wireshark_auth, "ANY", 3) == 0 ? "" : ak);
+}
+
+static bool has_word(const char *line, const char *word)
+{
+    char tb[CLI_MAX_LINE], err[128];
+    struct token t[CLI_MAX_TOKENS];
+    int nt = cli_tokenize(line, tb, sizeof tb, t, CLI_MAX_TOKENS, err, sizeof err);
+    for (int i = 0; i < nt; i++)
+        if (strcmp(t[i].text, word) == 0)
+            return true;
+    return false;
+}
+
+int render_ipsec_keys(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
+                      bool incomplete, struct strbuf *out, struct json *j)
+{
+    (void)incomplete;
+    char nb[64];
+    const char *want = tunnel_name(line, nb, sizeof nb);
+    if (want && strcmp(want, "wireshark") == 0)
+        want = NULL;
+    bool ws = !j && has_word(line, "wireshark");
+    struct tunnel_view *tv;
+    int count = tunnels_resolve(cpm, &tv);
+    if (ws) {
+        sb_puts(out, "# Wireshark esp_sa table: the live SAs (srlab keys)\n");
+        int shown = 0;
+        for (int i = 0; i < count; i++) {
+            const struct tunnel_view *v = &tv[i];
+            if (!v->ipsec || (want && strcmp(want, v->node->key) != 0))
+                continue;
+            shown++;
+            const Srlab__TunnelStats *st = stats_of(r, n, v->node->key);
+            for (size_t k = 0; st && k < st->n_sas; k++)
+                wireshark_line(out, st->sas[k]);
+        }
+        free(tv);
+        if (want && !shown) {
+            sb_printf(out, "Error: no ipsec-tunnel called \"%s\"\n", want);
+            return -1;
+        }
+        return 0;
+    }
+    if (j) {
+        json_obj(j, NULL);
+        json_arr(j, "tunnels");
+    } else {
+        show_title(out, "IPsec Keys (live SAs)");
+    }
+    int shown = 0;
+    for (int i = 0; i < count; i++) {
+        const struct tunnel_view *v = &tv[i];
+        if (!v->ipsec || (want && strcmp(want, v->node->key) != 0))
+            continue;
+        shown++;
+        const Srlab__TunnelStats *st = stats_of(r, n, v->node->key);
+        if (j) {
+            tunnel_json(j, v, st, true);
+            continue;
+        }
+        show_row(out, "Tunnel \"%s\" (%s -> %s)%s", v->node->key, or_(v->source, "?"),
+                 or_(v->remote, "?"), st ? "" : ": the ISA holding it did not answer");
+        for (size_t k = 0; st && k < st->n_sas; k++) {
+            const Srlab__SaStats *sa = st->sas[k];
+            char ek[160], ak[160];
+            hex(ek, sizeof ek, &sa->encryption_key);
+            hex(ak, sizeof ak, &sa->auth_key);
+            show_row(out, "  SA %u %s SPI 0x%08x %s -> %s %s/%s", sa->id,
+                     sa->inbound ? "inbound" : "outbound", sa->spi, sa->src, sa->dst, sa->encryption,
+                     sa->auth);
+            show_row(out, "    encryption-key %s", ek);
+            show_row(out, "    authentication-key %s", ak);
+        }
+    }
+    free(tv);
+    if (j) {
+        json_end(j);
+        json_end(j);
+    } else {
+        show_rule(out, '=');
+    }
+    if (want && !shown) {
+        sb_printf(out, "Error: no ipsec-tunnel called \"%s\"\n", want);
+        return -1;
+    }
+    return 0;
+}
