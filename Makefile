@@ -52,7 +52,7 @@ PROGS := $(BIN)/cpm $(BIN)/iom $(BIN)/isa $(BIN)/mcs $(BIN)/srlab $(BIN)/udpblas
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit lab lab-down asan fuzz bench clean
+.PHONY: all deps test unit lab lab-down asan fuzz bench benches clean
 # generated protobuf code is kept, not treated as an intermediate file
 .SECONDARY: $(PROTO_C) $(PROTO_H)
 all: $(PROGS)
@@ -103,7 +103,7 @@ $(BIN)/udpblast: tools/udpblast.c
 $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LIB_O) $(SRL_LIB_O) $(LIB_O)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -MMD -MP -MF $@.d -MT $@ -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
 
 # Test tools (not installed): hostile-input injectors and the like.
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -114,6 +114,15 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_O)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 unit: $(UNIT_BIN) $(TOOL_BIN)
+
+# Micro-benchmarks (tests/bench/*.c) link the processes' own code.
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+$(BUILD)/bench/%: tests/bench/%.c $(ISA_LIB_O) $(LIB_O)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+benches: $(BENCH_BIN)
 
 deps:
 	tools/deps.sh
@@ -142,12 +151,12 @@ fuzz:
 
 bench:
 	tools/deps.sh
-	$(MAKE) all
+	$(MAKE) all benches
 	tests/bench/run.sh
 
 bench-%:
 	tools/deps.sh
-	$(MAKE) all
+	$(MAKE) all benches
 	tests/bench/run.sh $*
 
 clean:

@@ -13,7 +13,7 @@
 #include "pkt.h"
 
 #define ESP_HDR 8              /* SPI + sequence number */
-#define SCRATCH 10240          /* XCBC chaining output, ESN-extended MAC input */
+#define SCRATCH (2 * 10240)    /* XCBC: chaining output, and the ESN-extended input */
 #define IV_POOL 4096
 
 struct esp_sa {
@@ -122,6 +122,10 @@ struct esp_sa *esp_sa_new(const struct esp_sa_params *p, char *err, size_t errle
     sa->hard_secs = p->hard_secs;
     sa->created_ms = p->created_ms;
     sa->iv_used = IV_POOL;
+    if (p->spi == 0) { /* RFC 4303 2.1: reserved, never on the wire */
+        snprintf(err, errlen, "SPI 0 is reserved");
+        goto fail;
+    }
     if (sa->window > ESP_REPLAY_MAX) {
         snprintf(err, errlen, "replay-window %u is larger than %u", sa->window, ESP_REPLAY_MAX);
         goto fail;
@@ -513,6 +517,8 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
     for (unsigned i = 0; i < pad; i++)
         if (out[plen + i] != (uint8_t)(i + 1))
             return count(sa, ESP_PAD);
+    if (over_hard(sa, plen))
+        return count(sa, ESP_EXPIRED);
     /* authentic from here on: the window moves even for dummy packets */
     replay_update(sa, seq);
     sa->st.seq = sa->seq;
@@ -530,7 +536,8 @@ int esp_sa_tick(struct esp_sa *sa, uint64_t now_ms)
 {
     if (!sa->created_ms)
         sa->created_ms = now_ms;
-    uint64_t age_s = (now_ms - sa->created_ms) / 1000;
+    /* a clock read just before the SA was installed: age 0 */
+    uint64_t age_s = now_ms > sa->created_ms ? (now_ms - sa->created_ms) / 1000 : 0;
     if (sa->hard_secs && age_s >= sa->hard_secs)
         sa->st.hard_expired = true;
     if (sa->soft_secs && age_s >= sa->soft_secs)

@@ -69,7 +69,8 @@ const struct esp_sa_stats *esp_sa_stats(const struct esp_sa *sa);
 /* The largest number of bytes esp_encap adds to a payload of `len` bytes. */
 size_t esp_overhead(const struct esp_sa *sa, size_t len);
 
-/* Outbound: payload (an IPv4 or IPv6 packet; next_header 4 or 41) to an ESP
+/* Outbound: payload (an IPv4 or IPv6 packet; next_header 4 or 41, not
+ * checked: known-answer vectors carry others) to an ESP
  * packet at `out` (SPI .. ICV), ready to follow the outer IP or UDP
  * header. The IV comes from the SA (GCM/GMAC: the sequence number, RFC
  * 4106 3.1; CBC: random). */
@@ -82,8 +83,9 @@ enum esp_result esp_encap_iv(struct esp_sa *sa, const uint8_t *iv, const uint8_t
                              size_t *out_len);
 /* Inbound: an ESP packet (SPI .. ICV) to its payload. The replay window is
  * checked before the ICV and updated only after it verifies (RFC 4303
- * 3.4.3); the ICV is checked before anything is decrypted. The failure
- * is counted in the SA's stats. */
+ * 3.4.3), dummy packets included; the ICV is checked before anything is
+ * decrypted. out must hold the whole decrypted body (payload, padding and
+ * trailer). A failure is counted in the SA's stats. */
 enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uint8_t *out,
                           size_t cap, size_t *out_len, uint8_t *next_header);
 

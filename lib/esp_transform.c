@@ -11,26 +11,43 @@ int esp_transform_parse(const char *enc, const char *auth, struct esp_transform 
 {
     memset(t, 0, sizeof *t);
     unsigned bits = 0, icv = 0;
-    char mode[16] = "";
+    /* exact names only: aesN, aesN-gcmI, null-aesN-gmac, null */
+    static const unsigned sizes[] = { 128, 192, 256 }, icvs[] = { 8, 12, 16 };
+    char name[32];
+    bool found = false;
     if (strcmp(enc, "null") == 0) {
         t->cipher = ESP_CIPHER_NULL;
+        found = true;
     } else if (strcmp(enc, "des") == 0 || strcmp(enc, "3des") == 0) {
         snprintf(err, errlen, "esp-encryption-algorithm %s is not supported by srlab "
                  "(RFC 8221: MUST NOT / SHOULD NOT); use aes128 or stronger", enc);
         return -1;
-    } else if (sscanf(enc, "null-aes%u-%15s", &bits, mode) == 2 && strcmp(mode, "gmac") == 0) {
-        t->cipher = ESP_CIPHER_NULL_GMAC;
-        icv = 16;              /* RFC 4543 3.4: always 16 octets */
-    } else if (sscanf(enc, "aes%u-gcm%u", &bits, &icv) == 2) {
-        t->cipher = ESP_CIPHER_AES_GCM;
-        if (icv != 8 && icv != 12 && icv != 16)
-            goto bad_enc;
-    } else if (sscanf(enc, "aes%u", &bits) == 1 && strlen(enc) == 6) {
-        t->cipher = ESP_CIPHER_AES_CBC;
-    } else {
-        goto bad_enc;
     }
-    if (t->cipher != ESP_CIPHER_NULL && bits != 128 && bits != 192 && bits != 256)
+    for (int b = 0; b < 3 && !found; b++) {
+        snprintf(name, sizeof name, "aes%u", sizes[b]);
+        if (strcmp(enc, name) == 0) {
+            t->cipher = ESP_CIPHER_AES_CBC;
+            bits = sizes[b];
+            found = true;
+        }
+        snprintf(name, sizeof name, "null-aes%u-gmac", sizes[b]);
+        if (strcmp(enc, name) == 0) {
+            t->cipher = ESP_CIPHER_NULL_GMAC;
+            bits = sizes[b];
+            icv = 16; /* RFC 4543 3.4: always 16 octets */
+            found = true;
+        }
+        for (int i = 0; i < 3 && !found; i++) {
+            snprintf(name, sizeof name, "aes%u-gcm%u", sizes[b], icvs[i]);
+            if (strcmp(enc, name) == 0) {
+                t->cipher = ESP_CIPHER_AES_GCM;
+                bits = sizes[b];
+                icv = icvs[i];
+                found = true;
+            }
+        }
+    }
+    if (!found)
         goto bad_enc;
     t->key_bits = bits;
     bool aead = t->cipher == ESP_CIPHER_AES_GCM || t->cipher == ESP_CIPHER_NULL_GMAC;

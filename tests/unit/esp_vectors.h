@@ -225,7 +225,22 @@ static const struct gcm_vec gcm_vecs[] = {
  * RFC 3566 4.6 test cases 1-5 (AES-XCBC-MAC-96).
  * Keys, all of the RFCs' own test keys: HMAC-MD5 0x0b x16, HMAC-SHA-1 0x0b
  * x20, HMAC-SHA-256/384/512 0x0b x32/48/64 (RFC 4868 AUTH-1), AES-XCBC
- * 000102..0f (RFC 3566). */
+ * 000102..0f (RFC 3566). To recompute, in python3:
+ *   import hmac; from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+ *   def ecb(k, b): e = Cipher(algorithms.AES(k), modes.ECB()).encryptor(); return e.update(b)
+ *   def xor(a, b): return bytes(x ^ y for x, y in zip(a, b))
+ *   def xcbc(k, m):   # RFC 3566 section 4
+ *       k1, k2, k3 = (ecb(k, bytes([i]) * 16) for i in (1, 2, 3))
+ *       n = (len(m) - 1) // 16 if m else 0; e = bytes(16)
+ *       for i in range(n): e = ecb(k1, xor(e, m[16 * i:16 * i + 16]))
+ *       last = m[16 * n:]
+ *       if len(last) == 16: last = xor(last, k2)
+ *       else: last = xor(last + bytes([0x80]) + bytes(15 - len(last)), k3)
+ *       return ecb(k1, xor(e, last))
+ *   esp = bytes.fromhex(null_esp_body.replace(' ', ''))
+ *   hmac.new(bytes([11]) * 32, esp, 'sha256').digest()[:16].hex()   # icv_null[2]
+ *   xcbc(bytes(range(16)), esp)[:12].hex()                # icv_null[5]
+ * (ESN: append the high half, 4 bytes big-endian, to esp before the MAC.) */
 
 /* ESP with NULL encryption (RFC 2410), SPI 0x0000abcd, sequence number 1,
  * payload the inner packet of RFC 3602 case 7, next header 4, default
