@@ -123,7 +123,10 @@ void ipsec_apply(struct isa_tunnel *t, const Srlab__IpsecTunnelConfig *c)
     }
     t->udp_encap = c->udp_encap;
     t->udp_port = (uint16_t)(c->udp_port ? c->udp_port : 4500);
-    t->keepalive_s = c->udp_encap ? c->keepalive_s : 0;
+    unsigned ka = c->udp_encap ? c->keepalive_s : 0;
+    if (ka != t->keepalive_s)
+        t->next_keepalive_ms = 0; /* a new interval starts now */
+    t->keepalive_s = ka;
 }
 
 void ipsec_free(struct isa_tunnel *t)

@@ -43,6 +43,7 @@ static int on_tick(zloop_t *loop, int timer_id, void *arg)
     (void)loop;
     (void)timer_id;
     tunnels_tick(arg, (uint64_t)zclock_mono());
+    isa_flush(arg); /* what the timers sent (NAT keepalives) */
     return 0;
 }
 
