@@ -15,7 +15,7 @@ libreadline-dev
 libcriterion-dev
 iproute2 iputils-ping procps psmisc bridge-utils python3 util-linux ethtool
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
-iperf3 tshark python3-scapy jq
+iperf3 tshark python3-scapy python3-cryptography jq
 freeradius freeradius-utils
 clang libclang-rt-14-dev
 "
