@@ -17,6 +17,8 @@
 #include "iom.h"
 #include "log.h"
 
+#define TX_RETRIES 200         /* yields before a packet the peer cannot take is lost */
+
 void iom_port_ifname(const char *port, char *out, size_t len)
 {
     snprintf(out, len, "e%s", port);
@@ -483,22 +485,30 @@ void port_flush(struct iom *iom, struct iom_port *p)
             msgs[i].msg_hdr.msg_namelen = sizeof p->udp_peer;
         }
     }
-    unsigned done = 0;
+    unsigned done = 0, retries = 0;
     while (done < p->ntx) {
         int n = sendmmsg(p->fd, msgs + done, p->ntx - done, MSG_DONTWAIT);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            /* the rest cannot go: count each, as the wire would lose them */
-            for (unsigned i = done; i < p->ntx; i++) {
-                p->tx_drops++;
-                p->drops[DROP_TX_ERROR]++;
-            }
-            break;
+        if (n > 0) {
+            for (int i = 0; i < n; i++)
+                sent(p, p->txq[done + (unsigned)i]);
+            done += (unsigned)n;
+            retries = 0;
+            continue;
         }
-        for (int i = 0; i < n; i++)
-            sent(p, p->txq[done + (unsigned)i]);
-        done += (unsigned)n;
+        if (n < 0 && errno == EINTR)
+            continue;
+        /* the peer's receive ring is full (a veth answers ENOBUFS for the
+         * one packet it dropped): let its NAPI thread run, send it again */
+        if (n < 0 && (errno == ENOBUFS || errno == EAGAIN) && retries < TX_RETRIES) {
+            retries++;
+            sched_yield();
+            continue;
+        }
+        /* this one is lost, as the wire would lose it; the rest still go */
+        p->tx_drops++;
+        p->drops[DROP_TX_ERROR]++;
+        done++;
+        retries = 0;
     }
     for (unsigned i = 0; i < p->ntx; i++)
         pkt_free(iom, p->txq[i]);
