@@ -31,11 +31,14 @@ struct esp_sa {
     uint64_t bitmap[ESP_REPLAY_MAX / 64];
     uint64_t bytes, soft_bytes, hard_bytes, soft_secs, hard_secs, created_ms;
     bool soft_told, hard_told;
-    uint8_t iv_pool[IV_POOL];
-    size_t iv_used;
-    uint8_t scratch[SCRATCH];
     struct esp_sa_stats st;
 };
+
+/* Shared by every SA of the (single-threaded) process: an SA stays small
+ * enough for tens of thousands of tunnels. */
+static uint8_t iv_pool[IV_POOL];
+static size_t iv_used = IV_POOL;
+static uint8_t scratch[SCRATCH];
 
 const char *esp_result_name(enum esp_result r)
 {
@@ -121,7 +124,6 @@ struct esp_sa *esp_sa_new(const struct esp_sa_params *p, char *err, size_t errle
     sa->soft_secs = p->soft_secs;
     sa->hard_secs = p->hard_secs;
     sa->created_ms = p->created_ms;
-    sa->iv_used = IV_POOL;
     if (p->spi == 0) { /* RFC 4303 2.1: reserved, never on the wire */
         snprintf(err, errlen, "SPI 0 is reserved");
         goto fail;
@@ -219,9 +221,9 @@ static int xcbc_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint
     if (blen) {
         if (len > SCRATCH / 2)
             return -1;
-        memcpy(sa->scratch + SCRATCH / 2, a, alen);
-        memcpy(sa->scratch + SCRATCH / 2 + alen, b, blen);
-        m = sa->scratch + SCRATCH / 2;
+        memcpy(scratch + SCRATCH / 2, a, alen);
+        memcpy(scratch + SCRATCH / 2 + alen, b, blen);
+        m = scratch + SCRATCH / 2;
     }
     size_t full = len ? (len - 1) / 16 : 0; /* blocks before the last */
     if (full * 16 > SCRATCH / 2)
@@ -231,9 +233,9 @@ static int xcbc_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint
     int n;
     if (full) {
         if (!EVP_EncryptInit_ex(sa->xcbc, NULL, NULL, NULL, zero) ||
-            !EVP_EncryptUpdate(sa->xcbc, sa->scratch, &n, m, (int)(full * 16)))
+            !EVP_EncryptUpdate(sa->xcbc, scratch, &n, m, (int)(full * 16)))
             return -1;
-        memcpy(e, sa->scratch + full * 16 - 16, 16);
+        memcpy(e, scratch + full * 16 - 16, 16);
     }
     size_t rest = len - full * 16;
     const uint8_t *k = rest == 16 ? sa->xcbc_k2 : sa->xcbc_k3;
@@ -389,13 +391,14 @@ enum esp_result esp_encap(struct esp_sa *sa, const uint8_t *payload, size_t len,
     uint8_t iv[16];
     if (sa->tf.cipher == ESP_CIPHER_AES_CBC) {
         /* RFC 3602 2.3: unpredictable IVs, drawn from OpenSSL in bulk */
-        if (sa->iv_used + 16 > IV_POOL) {
-            if (RAND_bytes(sa->iv_pool, IV_POOL) != 1)
+        if (iv_used + 16 > IV_POOL) {
+            if (RAND_bytes(iv_pool, IV_POOL) != 1)
                 return count(sa, ESP_DECRYPT);
-            sa->iv_used = 0;
+            iv_used = 0;
         }
-        memcpy(iv, sa->iv_pool + sa->iv_used, 16);
-        sa->iv_used += 16;
+        memcpy(iv, iv_pool + iv_used, 16);
+        OPENSSL_cleanse(iv_pool + iv_used, 16); /* each IV once */
+        iv_used += 16;
     } else {
         wr32(iv, (uint32_t)((sa->st.seq + 1) >> 32)); /* RFC 4106 3.1: the counter */
         wr32(iv + 4, (uint32_t)(sa->st.seq + 1));
