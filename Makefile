@@ -101,9 +101,9 @@ $(BIN)/udpblast: tools/udpblast.c
 
 # Unit tests link against every process's code minus its main().
 $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LIB_O) $(SRL_LIB_O) $(LIB_O)
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(BUILD)/deps
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -MMD -MP -MF $@.d -MT $@ -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -MMD -MP -MF $(BUILD)/deps/$*.d -MT $@ -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcriterion
 
 # Test tools (not installed): hostile-input injectors and the like.
 TOOL_SRC := $(wildcard tests/tools/*.c)

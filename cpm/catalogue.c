@@ -13,6 +13,7 @@ static const struct {
     { "icmp", 1 }, { "igmp", 2 }, { "ip", 4 }, { "tcp", 6 }, { "udp", 17 }, { "ipv6", 41 },
     { "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "ipv6-icmp", 58 }, { "ospf-igp", 89 },
     { "pim", 103 }, { "vrrp", 112 }, { "l2tp", 115 }, { "sctp", 132 },
+    { "icmp6", 58 }, { "ipv6-mh", 135 }, /* ts-list names (the chapter) */
 };
 
 /* The protocol number of a name or number (ip-filter match protocol), or -1. */

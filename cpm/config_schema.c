@@ -75,16 +75,85 @@ static struct schema isa_children[] = {
     "aes192-gcm12|aes192-gcm16|aes256-gcm8|aes256-gcm12|aes256-gcm16|null-aes128-gmac|"         \
     "null-aes192-gmac|null-aes256-gmac"
 
+#define DH_GROUPS "<group:1|2|5|14|15|19|20|21>"
+#define FOUR_IDS(max) "<t1:1.." max "> [<t2:1.." max ">] [<t3:1.." max ">] [<t4:1.." max ">]"
+
 static struct schema ipsec_transform_children[] = {
     LEAF("esp-auth-algorithm", "<algorithm:null|md5|sha1|sha256|sha384|sha512|aes-xcbc|auth-encryption>"),
     LEAF("esp-encryption-algorithm", "<algorithm:" ESP_ENCRYPTIONS ">"),
     LEAF("ipsec-lifetime", "<seconds:1200..31536000>"),
+    LEAF("pfs-dh-group", DH_GROUPS),
+    END,
+};
+
+static struct schema ike_transform_children[] = {
+    LEAF("dh-group", DH_GROUPS),
+    LEAF("ike-auth-algorithm", "<algorithm:md5|sha1|sha256|sha384|sha512|aes-xcbc|auth-encryption>"),
+    LEAF("ike-encryption-algorithm",
+         "<algorithm:des|3des|aes128|aes192|aes256|aes128-gcm8|aes128-gcm16|aes256-gcm8|aes256-gcm16>"),
+    LEAF("ike-prf-algorithm", "<algorithm:md5|sha1|sha256|sha384|sha512|aes-xcbc|same-as-auth>"),
+    LEAF("isakmp-lifetime", "<seconds:1200..31536000>"),
+    END,
+};
+
+static struct schema ike_policy_children[] = {
+    DESCRIPTION,
+    LEAF("ike-version", "<version:1|2>"),
+    LEAF("ike-transform", FOUR_IDS("4096")),
+    LEAF("auth-method", "<method:psk|plain-psk-xauth|cert-auth|psk-radius|cert-radius|eap|auto-eap-radius|auto-eap>"),
+    LEAF("ipsec-lifetime", "<seconds:1200..31536000>"),
+    LEAF("pfs", "[dh-group " DH_GROUPS "]"),
+    LEAF("dpd", "[interval <interval:10..300>] [max-retries <retries:2..5>] [reply-only]"),
+    LEAF("nat-traversal", "[force] [keep-alive-interval <seconds:120..600>] [force-keep-alive]"),
+    LEAF("lockout", "failed-attempts <attempts:1..64> duration <duration:1..60> block "
+                    "{<block:1..1440>|infinite} max-port-per-ip <ports:1..32000>"),
+    LEAF("ikev2-fragment", "mtu <mtu:512..9000> reassembly-timeout <timeout:1..5>"),
+    END,
+};
+
+static struct schema tunnel_template_children[] = {
+    DESCRIPTION,
+    FLAG("clear-df-bit"),
+    LEAF("ip-mtu", "<mtu:512..9000>"),
+    LEAF("encapsulated-ip-mtu", "<mtu:512..9000>"),
+    LEAF("replay-window", "<window:32|64|128|256|512>"),
+    LEAF("sp-reverse-route", "[ignore-default-route]"),
+    LEAF("transform", FOUR_IDS("2048")),
+    LEAF("icmp6-generation", "pkt-too-big [interval <seconds:1..60>] [message-count <count:10..1000>]"),
+    END,
+};
+
+/* ts-list entries (the chapter): an address range, a protocol and ports;
+ * for icmp/icmp6 the port's high byte is the type, the low byte the code */
+static struct schema ts_entry_children[] = {
+    LEAF("address", "{prefix <prefix:net>|from <from:ip> to <to:ip>}"),
+    LEAF("protocol", "{any|<protocol:@ip-protocol> [port {any|opaque|from <low:0..65535> to <high:0..65535>}]}"),
+    END,
+};
+
+static struct schema ts_side_children[] = {
+    { .word = "entry", .syntax = "<id:1..32>", .key = "id", .children = ts_entry_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    END,
+};
+
+static struct schema ts_list_children[] = {
+    { .word = "local", .children = ts_side_children, .flags = SC_CONTAINER },
+    { .word = "remote", .children = ts_side_children, .flags = SC_CONTAINER },
     END,
 };
 
 static struct schema ipsec_children[] = {
+    { .word = "ike-transform", .syntax = "<id:1..4096>", .key = "id",
+      .children = ike_transform_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    { .word = "ike-policy", .syntax = "<id:1..2048>", .key = "id",
+      .children = ike_policy_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
     { .word = "ipsec-transform", .syntax = "<id:1..2048>", .key = "id",
       .children = ipsec_transform_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    { .word = "tunnel-template", .syntax = "<id:1..2048>", .key = "id",
+      .children = tunnel_template_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
+    { .word = "ts-list", .syntax = "<name:name>", .key = "name", .children = ts_list_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE },
     END,
 };
 
@@ -125,6 +194,15 @@ static struct schema manual_keying_children[] = {
     END,
 };
 
+static struct schema dynamic_keying_children[] = {
+    FLAG("auto-establish"),
+    LEAF("ike-policy", "<id:1..2048>"),
+    LEAF("pre-shared-key", "<key:str>"),
+    LEAF("transform", FOUR_IDS("2048")),
+    LEAF("local-id", "type <type:ipv4|fqdn|ipv6> [value <value:str>]"),
+    END,
+};
+
 static struct schema ipsec_tunnel_children[] = {
     DESCRIPTION,
     LEAF("security-policy", "<id:1..8192>"),
@@ -136,6 +214,22 @@ static struct schema ipsec_tunnel_children[] = {
     LEAF("icmp6-generation", "pkt-too-big [interval <seconds:1..60>] [message-count <count:10..1000>]"),
     { .word = "manual-keying", .children = manual_keying_children,
       .flags = SC_CONTAINER | SC_PRESENCE },
+    { .word = "dynamic-keying", .children = dynamic_keying_children,
+      .flags = SC_CONTAINER | SC_PRESENCE },
+    END,
+};
+
+/* An IPsec gateway of a public tunnel SAP: dynamic LAN-to-LAN tunnels from
+ * any peer with its credentials. */
+static struct schema ipsec_gw_children[] = {
+    DESCRIPTION,
+    LEAF("local-gateway-address", "<ip:ip>"),
+    LEAF("default-secure-service", "{<svc:1..2147483647>|name <svcname:name>} interface <interface:name>"),
+    LEAF("default-tunnel-template", "<id:1..2048>"),
+    LEAF("ike-policy", "<id:1..2048>"),
+    LEAF("pre-shared-key", "<key:str>"),
+    LEAF("ts-negotiation", "ts-list <name:name>"),
+    LEAF("local-id", "type <type:ipv4|fqdn|ipv6> [value <value:str>]"),
     END,
 };
 
@@ -147,6 +241,8 @@ static struct schema sap_children[] = {
       .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
     { .word = "ipsec-tunnel", .syntax = "<name:name>", .key = "name",
       .children = ipsec_tunnel_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    { .word = "ipsec-gw", .syntax = "<name:name>", .key = "name",
+      .children = ipsec_gw_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
     END,
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "esp_transform.h"
+#include "grammar.h"
 #include "hw.h"
 #include "pkt.h"
 
@@ -707,7 +708,66 @@ static bool uses_transform(struct cfg_node *t, const char *id)
     cfg_each(sa, cfg_child(t, "manual-keying"), "security-association")
         if (strcmp(cfg_get(sa, "transform"), id) == 0)
             return true;
+    struct cfg_node *list = cfg_child(cfg_child(t, "dynamic-keying"), "transform");
+    static const char *const slots[] = { "t1", "t2", "t3", "t4" };
+    for (int k = 0; list && k < 4; k++)
+        if (cfg_get(list, slots[k]) && strcmp(cfg_get(list, slots[k]), id) == 0)
+            return true;
     return false;
+}
+
+/* Two ts-list entries overlap when address ranges, protocols and port
+ * ranges all intersect. */
+static bool ts_range(struct cfg_node *e, int *family, uint8_t *lo, uint8_t *hi)
+{
+    struct cfg_node *ad = cfg_child(e, "address");
+    const char *prefix = cfg_get(ad, "prefix");
+    int len;
+    if (!ad) { /* any address */
+        *family = 0;
+        return true;
+    }
+    if (prefix) {
+        if (!prefix_parse(prefix, family, lo, &len))
+            return false;
+        size_t alen = *family == AF_INET ? 4 : 16;
+        memcpy(hi, lo, alen);
+        for (int b = len; b < (int)alen * 8; b++)
+            hi[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+        return true;
+    }
+    const char *f = cfg_get(ad, "from"), *t = cfg_get(ad, "to");
+    *family = f && strchr(f, ':') ? AF_INET6 : AF_INET;
+    return f && t && inet_pton(*family, f, lo) == 1 && inet_pton(*family, t, hi) == 1;
+}
+
+static bool ts_entries_overlap(struct cfg_node *a, struct cfg_node *b)
+{
+    int fa, fb;
+    uint8_t alo[16] = { 0 }, ahi[16] = { 0 }, blo[16] = { 0 }, bhi[16] = { 0 };
+    if (!ts_range(a, &fa, alo, ahi) || !ts_range(b, &fb, blo, bhi))
+        return false;
+    if (fa && fb) {
+        if (fa != fb)
+            return false;
+        size_t n = fa == AF_INET ? 4 : 16;
+        if (memcmp(ahi, blo, n) < 0 || memcmp(bhi, alo, n) < 0)
+            return false;
+    }
+    struct cfg_node *pa = cfg_child(a, "protocol"), *pb = cfg_child(b, "protocol");
+    const char *na = cfg_get(pa, "protocol"), *nb = cfg_get(pb, "protocol");
+    if (na && nb && ip_protocol_number(na) != ip_protocol_number(nb))
+        return false;
+    if (na && nb) {
+        bool oa = cfg_hit(pa, "opaque"), ob = cfg_hit(pb, "opaque");
+        long la = cfg_get_int(pa, "low", 0), ha = cfg_get_int(pa, "high", 65535);
+        long lb = cfg_get_int(pb, "low", 0), hb = cfg_get_int(pb, "high", 65535);
+        if (oa != ob && (oa || ob))
+            return false; /* opaque matches only packets without ports */
+        if (!oa && (ha < lb || hb < la))
+            return false;
+    }
+    return true;
 }
 
 static int check_ipsec_transforms(struct vctx *v)
@@ -847,9 +907,149 @@ static int check_security_policy(struct vctx *v, struct cfg_node *svc, struct cf
     return 0;
 }
 
+static int check_ike(struct vctx *v)
+{
+    cfg_each(t, croot(v, "ipsec"), "ike-transform") {
+        const char *enc = cfg_leaf(t, "ike-encryption-algorithm", "algorithm");
+        const char *auth = cfg_leaf(t, "ike-auth-algorithm", "algorithm");
+        const char *prf = cfg_leaf(t, "ike-prf-algorithm", "algorithm");
+        enc = enc ? enc : "aes128";
+        auth = auth ? auth : "sha1";
+        bool gcm = strstr(enc, "gcm") != NULL, aead = strcmp(auth, "auth-encryption") == 0;
+        if (strcmp(enc, "des") == 0 || strcmp(enc, "3des") == 0)
+            FAIL(v, cfg_child(t, "ike-encryption-algorithm"), enc, "ike-transform %s: %s is not "
+                 "supported by srlab (RFC 8247: MUST NOT / SHOULD NOT); use aes128 or stronger", t->key, enc);
+        if (gcm != aead)
+            FAIL(v, cfg_child(t, gcm ? "ike-encryption-algorithm" : "ike-auth-algorithm"), gcm ? enc : auth,
+                 "ike-transform %s: %s", t->key, gcm ? "a gcm ike-encryption-algorithm needs "
+                 "ike-auth-algorithm auth-encryption" : "ike-auth-algorithm auth-encryption needs a gcm "
+                 "ike-encryption-algorithm");
+        if (aead && prf && strcmp(prf, "same-as-auth") == 0)
+            FAIL(v, cfg_child(t, "ike-prf-algorithm"), prf, "ike-transform %s: auth-encryption is no "
+                 "PRF: name an ike-prf-algorithm", t->key);
+    }
+    cfg_each(p, croot(v, "ipsec"), "ike-policy") {
+        const char *ver = cfg_leaf(p, "ike-version", "version");
+        if (ver && strcmp(ver, "2") != 0)
+            FAIL(v, cfg_child(p, "ike-version"), ver, "ike-policy %s: IKEv1 is not supported by srlab "
+                 "(IKEv2 only)", p->key);
+        const char *am = cfg_leaf(p, "auth-method", "method");
+        if (am && strcmp(am, "psk") != 0)
+            FAIL(v, cfg_child(p, "auth-method"), am, "ike-policy %s: auth-method %s is not supported by "
+                 "srlab yet (psk only)", p->key, am);
+        struct cfg_node *its = cfg_child(p, "ike-transform");
+        static const char *const slots[] = { "t1", "t2", "t3", "t4" };
+        for (int k = 0; its && k < 4; k++) {
+            const char *id = cfg_get(its, slots[k]);
+            if (id && !cfg_find(v->tree, croot(v, "ipsec"), "ike-transform", id))
+                FAIL(v, its, id, "ike-policy %s: ike-transform %s does not exist%s", p->key, id,
+                     node_line(its) ? "" : " (it is in use and cannot be removed)");
+        }
+    }
+    /* ts-lists: entries of one side do not overlap (the chapter) */
+    cfg_each(tl, croot(v, "ipsec"), "ts-list") {
+        static const char *const sides[] = { "local", "remote" };
+        for (int k = 0; k < 2; k++) {
+            struct cfg_node *side = cfg_child(tl, sides[k]);
+            cfg_each(e1, side, "entry") {
+                for (struct cfg_node *e2 = cfg_next_same(e1); e2; e2 = cfg_next_same(e2))
+                    if (ts_entries_overlap(e1, e2))
+                        FAIL(v, e2, e2->key, "ts-list \"%s\" %s: entry %s overlaps entry %s "
+                             "(address, protocol and ports)", tl->key, sides[k], e2->key, e1->key);
+            }
+        }
+    }
+    return 0;
+}
+
+/* The chapter: an ike-policy or transform in use does not change. */
+static int check_policy_in_use(struct vctx *v, const char *what, const char *id, const char *user)
+{
+    struct cfg_node *p = id ? cfg_find(v->tree, croot(v, "ipsec"), what, id) : NULL;
+    if (p && !cfg_txn_is_new(v->txn, p) && touched(p))
+        FAIL(v, p, id, "%s %s is in use by %s and cannot change", what, id, user);
+    return 0;
+}
+
+static int check_ids_exist(struct vctx *v, struct cfg_node *list, const char *what, const char *user)
+{
+    static const char *const slots[] = { "t1", "t2", "t3", "t4" };
+    for (int k = 0; list && k < 4; k++) {
+        const char *id = cfg_get(list, slots[k]);
+        if (id && !cfg_find(v->tree, croot(v, "ipsec"), what, id))
+            FAIL(v, list, id, "%s: %s %s does not exist%s", user, what, id,
+                 node_line(list) ? "" : " (it is in use and cannot be removed)");
+    }
+    return 0;
+}
+
+static int check_dynamic_keying(struct vctx *v, struct cfg_node *t, bool up)
+{
+    struct cfg_node *dk = cfg_child(t, "dynamic-keying");
+    if (!dk)
+        return 0;
+    char user[80];
+    snprintf(user, sizeof user, "ipsec-tunnel \"%s\"", t->key);
+    if (cfg_child(t, "manual-keying"))
+        FAIL(v, dk, "dynamic-keying", "%s: manual-keying and dynamic-keying exclude each other", user);
+    const char *ip = cfg_leaf(dk, "ike-policy", "id");
+    if (ip && !cfg_find(v->tree, croot(v, "ipsec"), "ike-policy", ip))
+        FAIL(v, cfg_child(dk, "ike-policy"), ip, "%s: ike-policy %s does not exist%s", user, ip,
+             node_line(cfg_child(dk, "ike-policy")) ? "" : " (it is in use and cannot be removed)");
+    if (check_ids_exist(v, cfg_child(dk, "transform"), "ipsec-transform", user))
+        return -1;
+    if (!up)
+        return 0;
+    /* the chapter: transform and ike-policy assignments need the tunnel shut down */
+    static const char *const fixed[] = { "ike-policy", "transform", "pre-shared-key", "local-id" };
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
+        struct cfg_node *leaf = cfg_child(dk, fixed[k]);
+        if (leaf && leaf->line && cfg_txn_changed_while_up(v->txn, leaf))
+            FAIL(v, leaf, fixed[k], "%s is operationally up: shut it down to change its %s", user, fixed[k]);
+    }
+    if (check_policy_in_use(v, "ike-policy", ip, user))
+        return -1;
+    return 0;
+}
+
+static int check_gateway(struct vctx *v, struct cfg_node *service, struct cfg_node *sap, struct cfg_node *g)
+{
+    char user[80];
+    snprintf(user, sizeof user, "ipsec-gw \"%s\"", g->key);
+    if (strncmp(sap->key, "tunnel-", 7) != 0 || !strstr(sap->key, ".public:"))
+        FAIL(v, g, g->key, "an ipsec-gw belongs under a public tunnel SAP (tunnel-N.public:K), not "
+             "SAP %s", sap->key);
+    const char *ip = cfg_leaf(g, "ike-policy", "id");
+    if (ip && !cfg_find(v->tree, croot(v, "ipsec"), "ike-policy", ip))
+        FAIL(v, cfg_child(g, "ike-policy"), ip, "%s: ike-policy %s does not exist%s", user, ip,
+             node_line(cfg_child(g, "ike-policy")) ? "" : " (it is in use and cannot be removed)");
+    const char *tt = cfg_leaf(g, "default-tunnel-template", "id");
+    struct cfg_node *ttn = tt ? cfg_find(v->tree, croot(v, "ipsec"), "tunnel-template", tt) : NULL;
+    if (tt && !ttn)
+        FAIL(v, cfg_child(g, "default-tunnel-template"), tt, "%s: tunnel-template %s does not exist%s",
+             user, tt, node_line(cfg_child(g, "default-tunnel-template")) ? "" : " (it is in use and "
+             "cannot be removed)");
+    if (ttn && check_ids_exist(v, cfg_child(ttn, "transform"), "ipsec-transform", user))
+        return -1;
+    const char *ts = cfg_leaf(g, "ts-negotiation", "name");
+    if (ts && !cfg_find(v->tree, croot(v, "ipsec"), "ts-list", ts))
+        FAIL(v, cfg_child(g, "ts-negotiation"), ts, "%s: ts-list \"%s\" does not exist%s", user, ts,
+             node_line(cfg_child(g, "ts-negotiation")) ? "" : " (it is in use and cannot be removed)");
+    struct cfg_node *dss = cfg_child(g, "default-secure-service");
+    const char *svc = cfg_get(dss, "svc");
+    if (svc && !cfg_find(v->tree, service, "vprn", svc) && !cfg_find(v->tree, service, "ies", svc))
+        FAIL(v, dss, svc, "%s: default-secure-service %s does not exist%s", user, svc,
+             node_line(dss) ? "" : " (it is in use and cannot be removed)");
+    bool was_up;
+    if (g->admin_up && cfg_txn_old_admin(v->txn, g, &was_up) && was_up &&
+        check_policy_in_use(v, "ike-policy", ip, user))
+        return -1;
+    return 0;
+}
+
 static int rule_ipsec(struct vctx *v)
 {
-    if (check_ipsec_transforms(v))
+    if (check_ipsec_transforms(v) || check_ike(v))
         return -1;
     struct cfg_node *service = croot(v, "service");
     zhashx_t *names = zhashx_new(), *ends = zhashx_new();
@@ -907,7 +1107,17 @@ static int rule_ipsec(struct vctx *v)
                 bool up = !cfg_txn_is_new(v->txn, t) && tunnel_oper_up(v, t->key);
                 if (check_security_policy(v, s, t, up && t->admin_up) ||
                     check_manual_keying(v, t, up) || (up && check_ipsec_fixed(v, t)) ||
-                    (up && check_transform_in_use(v, t)))
+                    (up && check_transform_in_use(v, t)) || check_dynamic_keying(v, t, up))
+                    goto done;
+            }
+            cfg_each(g, sap, "ipsec-gw") {
+                if (zhashx_lookup(names, g->key)) {
+                    cfg_error_set(v->err, blame(v, g), g->key, "\"%s\" is already the name of a tunnel "
+                                  "or gateway", g->key);
+                    goto done;
+                }
+                zhashx_insert(names, g->key, s->key);
+                if (check_gateway(v, service, sap, g))
                     goto done;
             }
         }

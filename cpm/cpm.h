@@ -174,6 +174,28 @@ struct tunnel_view {
 int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out);
 bool route_reachable(struct cpm *cpm, uint32_t inst, int family, const uint8_t *addr);
 
+/* An ipsec-gw resolved: its public side, its default secure service and
+ * interface, why it is down, the ISA holding it. */
+struct gw_view {
+    struct cfg_node *node;          /* the ipsec-gw */
+    struct cfg_node *svc_node, *iface, *sap;
+    unsigned group;
+    uint32_t svc;                   /* the public (delivery) service */
+    const char *local;              /* local-gateway-address */
+    struct cfg_node *private_svc_node, *private_iface;
+    uint32_t private_svc;
+    char flags[192];
+    bool oper_up;
+    char isa[8];
+};
+int gateways_resolve(struct cpm *cpm, struct gw_view **out);
+
+/* ---- push_ipsec.c: the IPsec part of a card's configuration ---- */
+struct arena;
+void push_ipsec_tunnel(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
+                       const struct tunnel_view *v, bool for_isa);
+void push_ipsec_gws(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg, const char *only_isa);
+
 /* ---- table helpers (show_util.c) ---- */
 void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */
 void show_title(struct strbuf *out, const char *title);

@@ -282,126 +282,6 @@ static void build_tunnel_groups(struct arena *a, struct cpm *cpm, Srlab__CardCon
     }
 }
 
-static void private_addresses(struct arena *a, struct cfg_node *iface, char ***arr, size_t *n)
-{
-    const char *v4 = cfg_leaf(iface, "address", "address");
-    if (v4)
-        arena_push(a, (void ***)arr, n, arena_strdup(a, v4));
-    cfg_each(a6, cfg_child(iface, "ipv6"), "address")
-        arena_push(a, (void ***)arr, n, arena_strdup(a, cfg_get(a6, "address")));
-}
-
-static uint8_t *hex_bytes(struct arena *a, const char *hex, size_t *len)
-{
-    *len = 0;
-    if (!hex)
-        return NULL;
-    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        hex += 2;
-    size_t n = strlen(hex) / 2;
-    uint8_t *out = arena_alloc(a, n ? n : 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned b;
-        sscanf(hex + 2 * i, "%2x", &b);
-        out[i] = (uint8_t)b;
-    }
-    *len = n;
-    return out;
-}
-
-static const char *policy_side(struct cfg_node *entry, const char *word)
-{
-    struct cfg_node *n = cfg_child(entry, word);
-    if (!n)
-        return NULL;
-    const char *p = cfg_get(n, "prefix");
-    return p ? p : "any";
-}
-
-/* A static IPsec tunnel; its keys only to the ISA holding it. */
-static void build_ipsec_tunnel(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
-                               const struct tunnel_view *v, bool for_isa)
-{
-    struct cfg_node *tn = v->node;
-    Srlab__IpsecTunnelConfig *t = arena_alloc(a, sizeof *t);
-    srlab__ipsec_tunnel_config__init(t);
-    t->name = arena_strdup(a, tn->key);
-    t->tunnel_group = v->group;
-    t->svc = v->svc;
-    t->interface = arena_strdup(a, v->iface->key);
-    t->sap = arena_strdup(a, v->sap->key);
-    t->admin_up = tn->admin_up;
-    t->local_gateway = arena_strdup(a, v->source ? v->source : "");
-    t->peer = arena_strdup(a, v->remote ? v->remote : "");
-    t->delivery_svc = v->delivery_svc;
-    t->public_interface = arena_strdup(a, v->public_iface ? v->public_iface->key : "");
-    t->ip_mtu = (uint32_t)cfg_get_int(cfg_child(tn, "ip-mtu"), "mtu", 0);
-    t->encap_mtu = (uint32_t)cfg_get_int(cfg_child(tn, "encapsulated-ip-mtu"), "mtu", 0);
-    t->clear_df = cfg_child(tn, "clear-df-bit") != NULL;
-    t->replay_window = (uint32_t)cfg_get_int(cfg_child(tn, "replay-window"), "window", 0);
-    char g[8];
-    snprintf(g, sizeof g, "%u", v->group);
-    struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
-    struct cfg_node *re = cfg_child(tg, "reassembly");
-    t->reassembly_ms = re ? (uint32_t)cfg_get_int(re, "ms", 2000) : 0;
-    struct cfg_node *ptb = cfg_child(tn, "icmp6-generation");
-    if (ptb) { /* SR OS defaults: 100 messages per 10 s */
-        t->ptb_count = (uint32_t)cfg_get_int(ptb, "count", 100);
-        t->ptb_interval = (uint32_t)cfg_get_int(ptb, "seconds", 10);
-    }
-    t->oper_up = v->oper_up;
-    t->oper_flags = arena_strdup(a, v->flags);
-    private_addresses(a, v->iface, &t->private_addresses, &t->n_private_addresses);
-    t->isa = arena_strdup(a, v->isa);
-    const char *sp = cfg_leaf(tn, "security-policy", "id");
-    t->security_policy = sp ? (uint32_t)atoi(sp) : 0;
-    struct cfg_node *pol = sp ? cfg_find(cpm->tree, cfg_child(v->svc_node, "ipsec"), "security-policy", sp)
-                              : NULL;
-    cfg_each(e, pol, "entry") {
-        static const char *const sides[][2] = { { "local-ip", "remote-ip" },
-                                                { "local-v6-ip", "remote-v6-ip" } };
-        for (int k = 0; k < 2; k++) {
-            const char *l = policy_side(e, sides[k][0]), *r = policy_side(e, sides[k][1]);
-            if (!l && !r)
-                continue;
-            Srlab__PolicyEntry *pe = arena_alloc(a, sizeof *pe);
-            srlab__policy_entry__init(pe);
-            pe->id = (uint32_t)atoi(e->key);
-            /* a side left out of a v6 entry means any v6 address */
-            pe->local = arena_strdup(a, l ? l : (k ? "any6" : "any"));
-            pe->remote = arena_strdup(a, r ? r : (k ? "any6" : "any"));
-            if (k && strcmp(pe->local, "any") == 0)
-                pe->local = "any6";
-            if (k && strcmp(pe->remote, "any") == 0)
-                pe->remote = "any6";
-            arena_push(a, (void ***)&t->policy, &t->n_policy, pe);
-        }
-    }
-    struct cfg_node *mk = cfg_child(tn, "manual-keying");
-    struct cfg_node *udp = cfg_child(mk, "udp-encapsulation");
-    t->udp_encap = udp != NULL;
-    t->udp_port = (uint32_t)cfg_get_int(udp, "port", 4500);
-    t->keepalive_s = (uint32_t)cfg_get_int(udp, "seconds", 0);
-    cfg_each(sa, for_isa ? mk : NULL, "security-association") {
-        Srlab__EspSaConfig *e = arena_alloc(a, sizeof *e);
-        srlab__esp_sa_config__init(e);
-        e->id = (uint32_t)atoi(sa->key);
-        e->inbound = strcmp(cfg_get(sa, "direction"), "inbound") == 0;
-        e->spi = (uint32_t)atoi(cfg_get(sa, "spi"));
-        e->transform = (uint32_t)atoi(cfg_get(sa, "transform"));
-        struct cfg_node *tf = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "ipsec"), "ipsec-transform",
-                                       cfg_get(sa, "transform"));
-        const char *enc = cfg_leaf(tf, "esp-encryption-algorithm", "algorithm");
-        const char *auth = cfg_leaf(tf, "esp-auth-algorithm", "algorithm");
-        e->encryption = arena_strdup(a, enc ? enc : "aes128");
-        e->auth = arena_strdup(a, auth ? auth : "sha1");
-        e->encryption_key.data = hex_bytes(a, cfg_get(sa, "ekey"), &e->encryption_key.len);
-        e->auth_key.data = hex_bytes(a, cfg_get(sa, "akey"), &e->auth_key.len);
-        arena_push(a, (void ***)&t->sas, &t->n_sas, e);
-    }
-    PUSH(a, cfg, ipsec_tunnels, t);
-}
-
 static void build_tunnels(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
                           const char *only_isa)
 {
@@ -419,7 +299,7 @@ static void build_tunnels(struct arena *a, struct cpm *cpm, Srlab__CardConfig *c
         if (only_isa && strcmp(v->isa, only_isa) != 0)
             continue;
         if (v->ipsec) {
-            build_ipsec_tunnel(a, cpm, cfg, v, only_isa != NULL);
+            push_ipsec_tunnel(a, cpm, cfg, v, only_isa != NULL);
             continue;
         }
         struct cfg_node *tn = v->node;
@@ -496,12 +376,14 @@ uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
         build_filters(&a, cpm, cfg);
         build_mirrors(&a, cpm, cfg);
         build_tunnels(&a, cpm, cfg, NULL);
+        push_ipsec_gws(&a, cpm, cfg, NULL);
         break;
     case SRLAB__ROLE__ROLE_ISA: {
         char isa[16];
         snprintf(isa, sizeof isa, "%u/%u", card->slot, card->mda);
         build_tunnel_groups(&a, cpm, cfg, isa);
         build_tunnels(&a, cpm, cfg, isa);
+        push_ipsec_gws(&a, cpm, cfg, isa);
         /* the IOMs whose dataplane this ISA joins: every IOM with ports (by
          * name, not by walking cpm->cards: the caller is walking it) */
         cfg->iom_slots = arena_alloc(&a, sizeof *cfg->iom_slots * 10);

@@ -151,6 +151,16 @@ static void ipsec_flags(struct cfg_node *tun, char *fl, size_t fll)
 {
     if (!cfg_child(tun, "security-policy"))
         add_flag(fl, fll, "no-security-policy");
+    struct cfg_node *dk = cfg_child(tun, "dynamic-keying");
+    if (dk) {
+        if (!cfg_child(dk, "ike-policy"))
+            add_flag(fl, fll, "no-ike-policy");
+        if (!cfg_child(dk, "pre-shared-key"))
+            add_flag(fl, fll, "no-pre-shared-key");
+        if (!cfg_child(dk, "transform"))
+            add_flag(fl, fll, "no-transform");
+        return;
+    }
     struct cfg_node *mk = cfg_child(tun, "manual-keying");
     bool in = false, out = false;
     cfg_each(sa, mk, "security-association") {
@@ -292,5 +302,103 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
         }
     }
     *out = tv;
+    return n;
+}
+
+/* ---- IPsec gateways ------------------------------------------------------------- */
+
+static struct cfg_node *find_service(struct cpm *cpm, const char *id)
+{
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    struct cfg_node *s = cfg_find(cpm->tree, svcroot, "vprn", id);
+    return s ? s : cfg_find(cpm->tree, svcroot, "ies", id);
+}
+
+/* default-secure-service: by id, or by the service's name */
+static struct cfg_node *secure_service(struct cpm *cpm, struct cfg_node *dss)
+{
+    if (!dss)
+        return NULL;
+    if (cfg_get(dss, "svc"))
+        return find_service(cpm, cfg_get(dss, "svc"));
+    const char *name = cfg_get(dss, "svcname");
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    for (struct cfg_node *s = svcroot ? svcroot->child : NULL; s; s = s->next)
+        if (name && cfg_get(s, "name") && strcmp(cfg_get(s, "name"), name) == 0)
+            return s;
+    return NULL;
+}
+
+int gateways_resolve(struct cpm *cpm, struct gw_view **out)
+{
+    struct gw_view *gv = NULL;
+    int n = 0;
+    struct cfg_node *svcroot = cfg_child(cpm->tree->root, "service");
+    for (struct cfg_node *svc = svcroot ? svcroot->child : NULL; svc; svc = svc->next) {
+        if (strcmp(svc->sc->word, "ies") && strcmp(svc->sc->word, "vprn"))
+            continue;
+        cfg_each(iface, svc, "interface") {
+            struct cfg_node *sap = cfg_child(iface, "sap");
+            unsigned group, tag;
+            if (!sap || sscanf(sap->key, "tunnel-%u.public:%u", &group, &tag) != 2)
+                continue;
+            cfg_each(gw, sap, "ipsec-gw") {
+                gv = realloc(gv, sizeof *gv * (size_t)(n + 1));
+                struct gw_view *g = &gv[n++];
+                memset(g, 0, sizeof *g);
+                g->node = gw;
+                g->svc_node = svc;
+                g->iface = iface;
+                g->sap = sap;
+                g->group = group;
+                g->svc = (uint32_t)strtoul(svc->key, NULL, 10);
+                g->local = cfg_leaf(gw, "local-gateway-address", "ip");
+                char *fl = g->flags;
+                size_t fll = sizeof g->flags;
+                if (!gw->admin_up)
+                    add_flag(fl, fll, "admin-down");
+                if (!oper_interface_up(cpm, svc, iface))
+                    add_flag(fl, fll, "interface-down");
+                int f;
+                uint8_t a[16];
+                if (!g->local || !parse_ip(g->local, &f, a))
+                    add_flag(fl, fll, "no-local-gateway-address");
+                else if (!if_covers(iface, f, a))
+                    add_flag(fl, fll, "local-gateway-not-in-subnet");
+                char gid[8], flags[64];
+                snprintf(gid, sizeof gid, "%u", group);
+                struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"),
+                                               "tunnel-group", gid);
+                if (!tg || strcmp(oper_tunnel_group(cpm, tg, flags, sizeof flags), "up") != 0)
+                    add_flag(fl, fll, "tunnel-group-down");
+                struct cfg_node *dss = cfg_child(gw, "default-secure-service");
+                g->private_svc_node = secure_service(cpm, dss);
+                if (!g->private_svc_node) {
+                    add_flag(fl, fll, "no-default-secure-service");
+                } else {
+                    g->private_svc = (uint32_t)strtoul(g->private_svc_node->key, NULL, 10);
+                    g->private_iface = cfg_find(cpm->tree, g->private_svc_node, "interface",
+                                                cfg_get(dss, "interface"));
+                    struct cfg_node *psap = cfg_child(g->private_iface, "sap");
+                    if (!g->private_iface || !psap || !strstr(psap->key, ".private:"))
+                        add_flag(fl, fll, "no-private-tunnel-interface");
+                    else if (!oper_interface_up(cpm, g->private_svc_node, g->private_iface))
+                        add_flag(fl, fll, "private-interface-down");
+                }
+                if (!cfg_child(gw, "ike-policy"))
+                    add_flag(fl, fll, "no-ike-policy");
+                if (!cfg_child(gw, "default-tunnel-template"))
+                    add_flag(fl, fll, "no-tunnel-template");
+                if (!cfg_child(gw, "pre-shared-key"))
+                    add_flag(fl, fll, "no-pre-shared-key");
+                const char *act[16];
+                int nact = tg ? tunnel_group_active_isas(cpm, tg, act, 16) : 0;
+                if (nact)
+                    snprintf(g->isa, sizeof g->isa, "%s", act[0]);
+                g->oper_up = fl[0] == 0;
+            }
+        }
+    }
+    *out = gv;
     return n;
 }
