@@ -330,8 +330,12 @@ static void account(struct esp_sa *sa, size_t len)
         sa->st.soft_expired = true;
 }
 
-enum esp_result esp_encap_iv(struct esp_sa *sa, const uint8_t *iv, const uint8_t *payload, size_t len,
-                             uint8_t next_header, uint8_t *out, size_t cap, size_t *out_len)
+/* chained: CBC without a per-packet IV set-up. iv is then a random block:
+ * encrypted on the running chain its ciphertext is the wire IV, and the
+ * body follows on the same chain (CBC with that IV), as unpredictable as a
+ * fresh random IV and without re-initialising the context. */
+static enum esp_result encap(struct esp_sa *sa, const uint8_t *iv, bool chained, const uint8_t *payload,
+                             size_t len, uint8_t next_header, uint8_t *out, size_t cap, size_t *out_len)
 {
     if (over_hard(sa, len))
         return count(sa, ESP_EXPIRED);
@@ -360,9 +364,14 @@ enum esp_result esp_encap_iv(struct esp_sa *sa, const uint8_t *iv, const uint8_t
     int n;
     switch (sa->tf.cipher) {
     case ESP_CIPHER_AES_CBC:
-        if (!EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, 1) ||
-            !EVP_CipherUpdate(sa->cipher, body, &n, body, (int)padded))
+        if (chained) {
+            if (!EVP_CipherUpdate(sa->cipher, out + ESP_HDR, &n, out + ESP_HDR, 16) ||
+                !EVP_CipherUpdate(sa->cipher, body, &n, body, (int)padded))
+                goto crypto;
+        } else if (!EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, 1) ||
+                   !EVP_CipherUpdate(sa->cipher, body, &n, body, (int)padded)) {
             goto crypto;
+        }
         /* fall through */
     case ESP_CIPHER_NULL:
         if (sa->tf.integ != ESP_INTEG_NONE) {
@@ -385,6 +394,12 @@ crypto:
     return count(sa, ESP_DECRYPT);
 }
 
+enum esp_result esp_encap_iv(struct esp_sa *sa, const uint8_t *iv, const uint8_t *payload, size_t len,
+                             uint8_t next_header, uint8_t *out, size_t cap, size_t *out_len)
+{
+    return encap(sa, iv, false, payload, len, next_header, out, cap, out_len);
+}
+
 enum esp_result esp_encap(struct esp_sa *sa, const uint8_t *payload, size_t len, uint8_t next_header,
                           uint8_t *out, size_t cap, size_t *out_len)
 {
@@ -403,7 +418,8 @@ enum esp_result esp_encap(struct esp_sa *sa, const uint8_t *payload, size_t len,
         wr32(iv, (uint32_t)((sa->st.seq + 1) >> 32)); /* RFC 4106 3.1: the counter */
         wr32(iv + 4, (uint32_t)(sa->st.seq + 1));
     }
-    return esp_encap_iv(sa, iv, payload, len, next_header, out, cap, out_len);
+    return encap(sa, iv, sa->tf.cipher == ESP_CIPHER_AES_CBC, payload, len, next_header, out, cap,
+                 out_len);
 }
 
 /* ---- inbound ------------------------------------------------------------------------ */
@@ -496,9 +512,14 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
         }
         if (sa->tf.cipher == ESP_CIPHER_NULL) {
             memcpy(out, esp + head, body);
-        } else if (!EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, 0) ||
-                   !EVP_CipherUpdate(sa->cipher, out, &n, esp + head, (int)body)) {
-            return count(sa, ESP_DECRYPT);
+        } else {
+            /* on the running chain: the IV block decrypts to nothing useful,
+             * then the body to its plaintext (CBC with that IV), without a
+             * per-packet context set-up */
+            uint8_t junk[16];
+            if (!EVP_CipherUpdate(sa->cipher, junk, &n, iv, 16) ||
+                !EVP_CipherUpdate(sa->cipher, out, &n, esp + head, (int)body))
+                return count(sa, ESP_DECRYPT);
         }
         break;
     case ESP_CIPHER_AES_GCM:
