@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "ike.h"
 #include "isa.h"
 #include "log.h"
 
@@ -98,6 +99,9 @@ void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg)
             dp_batch_free(&isa->out[s]);
         }
     }
+    if (!isa->ike)
+        ike_engine_init(isa);
+    ike_gws_apply(isa, cfg);
     tunnels_apply(isa, cfg);
 }
 
@@ -113,6 +117,7 @@ void isa_dataplane_close(struct isa *isa)
     isa->dp_fd = -1;
     free(isa->rx);
     isa->rx = NULL;
+    ike_engine_free(isa);
     tunnels_free(isa);
 }
 

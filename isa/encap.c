@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "ike.h"
 #include "isa.h"
 
 #define OUTER_TTL 64
@@ -101,7 +102,7 @@ void tunnel_send_outer(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint
     if (udp) { /* RFC 3948 2.1: source and destination port both the NAT-T port */
         uint8_t *u = buf + OUTER_ROOM - 8;
         wr16(u, t->udp_port);
-        wr16(u + 2, t->udp_port);
+        wr16(u + 2, t->udp_rport ? t->udp_rport : t->udp_port);
         wr16(u + 4, (uint16_t)(8 + body_len));
         wr16(u + 6, 0); /* IPv4: no checksum (RFC 3948 2.1); IPv6 below */
         proto = IPPROTO_UDP_;
@@ -281,6 +282,62 @@ static void dispatch(struct isa *isa, unsigned iom, struct isa_tunnel *t, uint8_
         gre_decap(isa, iom, t, proto, p, len);
 }
 
+/* ESP and IKE for an ipsec-gw: IKE to the gateway, ESP by its SPI to the
+ * dynamic tunnel that owns it (peers may share an address behind a NAT). */
+static void gateway_input(struct isa *isa, unsigned iom, int family, const uint8_t *local,
+                          const uint8_t *remote, uint8_t proto, bool fragment, const uint8_t *p,
+                          size_t len)
+{
+    struct ike_gw *gw = ike_gw_by_local(isa, family, local);
+    const uint8_t *esp = p;
+    size_t esp_len = len;
+    if (fragment) {
+        isa->no_tunnel_drops++; /* no tunnel to reassemble for yet */
+        return;
+    }
+    if (proto == IPPROTO_UDP_) {
+        size_t ulen = len >= 8 ? rd16(p + 4) : 0;
+        if (!gw || len < 8 || ulen < 8 || ulen > len) {
+            isa->no_tunnel_drops++;
+            return;
+        }
+        uint16_t sport = rd16(p), dport = rd16(p + 2);
+        const uint8_t *pl = p + 8;
+        size_t plen = ulen - 8;
+        bool ike = dport == 500 || (dport == 4500 && plen >= 4 && rd32(pl) == 0);
+        if (ike) {
+            struct ike_path path = { .iom = iom, .family = family, .local_port = dport,
+                                     .remote_port = sport, .delivery_svc = gw->delivery_svc };
+            memcpy(path.local, local, family == AF_INET ? 4 : 16);
+            memcpy(path.remote, remote, family == AF_INET ? 4 : 16);
+            snprintf(path.pub_ifname, sizeof path.pub_ifname, "%s", gw->pub_ifname);
+            size_t skip = dport == 500 ? 0 : 4;
+            ike_input(isa, &path, NULL, gw, pl + skip, plen - skip);
+            return;
+        }
+        if (plen == 1 && pl[0] == 0xff) { /* a NAT keepalive */
+            struct isa_tunnel *any = NULL;
+            for (size_t i = 0; i < isa->n_tunnels && !any; i++)
+                if (isa->tunnels[i]->gw == gw && isa->tunnels[i]->family == family &&
+                    memcmp(isa->tunnels[i]->remote, remote, family == AF_INET ? 4 : 16) == 0 &&
+                    isa->tunnels[i]->udp_rport == sport)
+                    any = isa->tunnels[i];
+            if (any)
+                any->keepalives_rcvd++;
+            return;
+        }
+        esp = pl;
+        esp_len = plen;
+    }
+    struct isa_tunnel *t = esp_len >= 4 ? ike_tunnel_by_spi(isa, rd32(esp)) : NULL;
+    if (!t) {
+        isa->no_tunnel_drops++;
+        return;
+    }
+    t->last_iom = iom;
+    ipsec_esp_input(isa, iom, t, esp, esp_len);
+}
+
 void tunnel_public_input(struct isa *isa, unsigned iom, const uint8_t *pkt, size_t len)
 {
     if (len < 1) {
@@ -315,6 +372,10 @@ void tunnel_public_input(struct isa *isa, unsigned iom, const uint8_t *pkt, size
         remote = v6.src;
     }
     struct isa_tunnel *t = tunnel_by_public(isa, family, local, remote, proto);
+    if (!t && (proto == IPPROTO_UDP_ || proto == IPPROTO_ESP_)) {
+        gateway_input(isa, iom, family, local, remote, proto, fragment, pkt + off, len - off);
+        return;
+    }
     if (!t) {
         isa->no_tunnel_drops++;
         return;

@@ -12,50 +12,9 @@
 
 #include "esp_transform.h"
 
-/* Transform Type 1: encryption (RFC 3602, RFC 5282) */
-enum ike_encr {
-    IKE_ENCR_AES_CBC = 12,
-    IKE_ENCR_AES_GCM_8 = 18,
-    IKE_ENCR_AES_GCM_12 = 19,
-    IKE_ENCR_AES_GCM_16 = 20,
-};
+/* Transform IDs (enum ike_encr, ike_prf, ike_integ, ike_dh_group): ike_msg.h */
+#include "ike_msg.h"
 
-/* Transform Type 2: pseudorandom function */
-enum ike_prf {
-    IKE_PRF_HMAC_MD5 = 1,      /* RFC 2104 */
-    IKE_PRF_HMAC_SHA1 = 2,
-    IKE_PRF_AES128_XCBC = 4,   /* RFC 4434 */
-    IKE_PRF_HMAC_SHA2_256 = 5, /* RFC 4868 */
-    IKE_PRF_HMAC_SHA2_384 = 6,
-    IKE_PRF_HMAC_SHA2_512 = 7,
-};
-
-/* Transform Type 3: integrity */
-enum ike_integ {
-    IKE_INTEG_NONE = 0,        /* with an AEAD cipher */
-    IKE_INTEG_HMAC_MD5_96 = 1,
-    IKE_INTEG_HMAC_SHA1_96 = 2,
-    IKE_INTEG_AES_XCBC_96 = 5, /* RFC 3566 */
-    IKE_INTEG_HMAC_SHA2_256_128 = 12,
-    IKE_INTEG_HMAC_SHA2_384_192 = 13,
-    IKE_INTEG_HMAC_SHA2_512_256 = 14,
-};
-
-/* Transform Type 4: Diffie-Hellman group */
-enum ike_dh_group {
-    IKE_DH_MODP_768 = 1,       /* RFC 2409 6.1 */
-    IKE_DH_MODP_1024 = 2,      /* RFC 2409 6.2 */
-    IKE_DH_MODP_1536 = 5,      /* RFC 3526 */
-    IKE_DH_MODP_2048 = 14,
-    IKE_DH_MODP_3072 = 15,
-    IKE_DH_MODP_4096 = 16,
-    IKE_DH_ECP_256 = 19,       /* RFC 5903 */
-    IKE_DH_ECP_384 = 20,
-    IKE_DH_ECP_521 = 21,
-    IKE_DH_CURVE25519 = 31,    /* RFC 8031 */
-};
-
-#define IKE_HDR_LEN        28  /* RFC 7296 3.1 */
 #define IKE_PAYLOAD_SK     46  /* RFC 7296 3.14 */
 #define IKE_PAYLOAD_SKF    53  /* RFC 7383 2.5 */
 #define IKE_PRF_MAX        64  /* longest PRF output and key (HMAC-SHA2-512) */

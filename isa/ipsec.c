@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <stdlib.h>
+
+#include "ike.h"
 #include "isa.h"
 #include "log.h"
 
@@ -59,58 +63,110 @@ static bool same_sa(const struct isa_sa *s, const Srlab__EspSaConfig *c)
            memcmp(s->akey, c->auth_key.data, s->akey_len) == 0;
 }
 
-/* Installs the tunnel's SAs; an SA whose keys did not change keeps its
- * sequence numbers, replay window and counters. */
+void tunnel_sas_changed(struct isa_tunnel *t)
+{
+    t->out_sa = NULL;
+    for (size_t i = 0; i < t->n_sas; i++)
+        if (!t->sas[i].inbound && t->sas[i].esp && (!t->out_sa || t->sas[i].id > t->out_sa->id))
+            t->out_sa = &t->sas[i];
+}
+
+struct isa_sa *tunnel_sa_add(struct isa_tunnel *t, uint32_t id, uint32_t spi, bool inbound,
+                             struct esp_sa *esp, const char *encryption, const char *auth,
+                             const uint8_t *ekey, size_t ekey_len, const uint8_t *akey,
+                             size_t akey_len)
+{
+    struct isa_sa *n = realloc(t->sas, (t->n_sas + 1) * sizeof *n);
+    if (!n)
+        return NULL;
+    t->sas = n;
+    struct isa_sa *s = &t->sas[t->n_sas++];
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    s->spi = spi;
+    s->inbound = inbound;
+    s->esp = esp;
+    snprintf(s->encryption, sizeof s->encryption, "%s", encryption);
+    snprintf(s->auth, sizeof s->auth, "%s", auth);
+    s->ekey_len = ekey_len <= sizeof s->ekey ? ekey_len : 0;
+    s->akey_len = akey_len <= sizeof s->akey ? akey_len : 0;
+    memcpy(s->ekey, ekey, s->ekey_len);
+    memcpy(s->akey, akey, s->akey_len);
+    tunnel_sas_changed(t);
+    return s;
+}
+
+void tunnel_sa_remove(struct isa_tunnel *t, uint32_t spi, bool inbound)
+{
+    for (size_t i = 0; i < t->n_sas; i++) {
+        if (t->sas[i].spi != spi || t->sas[i].inbound != inbound)
+            continue;
+        esp_sa_destroy(&t->sas[i].esp);
+        OPENSSL_cleanse(&t->sas[i], sizeof t->sas[i]);
+        t->sas[i] = t->sas[--t->n_sas];
+        break;
+    }
+    tunnel_sas_changed(t);
+}
+
+/* Installs the tunnel's manual SAs; an SA whose keys did not change keeps
+ * its sequence numbers, replay window and counters. */
 void ipsec_apply(struct isa_tunnel *t, const Srlab__IpsecTunnelConfig *c)
 {
-    struct isa_sa next[TUNNEL_MAX_SAS];
-    size_t n = 0;
-    memset(next, 0, sizeof next);
-    for (size_t i = 0; i < c->n_sas && n < TUNNEL_MAX_SAS; i++) {
-        const Srlab__EspSaConfig *sc = c->sas[i];
-        struct isa_sa *s = &next[n];
-        for (size_t k = 0; k < t->n_sas; k++)
-            if (same_sa(&t->sas[k], sc)) {
-                *s = t->sas[k];
-                t->sas[k].esp = NULL; /* moved */
-                break;
-            }
-        if (!s->esp) {
-            s->id = sc->id;
-            s->spi = sc->spi;
-            s->inbound = sc->inbound;
-            snprintf(s->encryption, sizeof s->encryption, "%s", sc->encryption);
-            snprintf(s->auth, sizeof s->auth, "%s", sc->auth);
-            s->ekey_len = sc->encryption_key.len < sizeof s->ekey ? sc->encryption_key.len : 0;
-            s->akey_len = sc->auth_key.len < sizeof s->akey ? sc->auth_key.len : 0;
-            memcpy(s->ekey, sc->encryption_key.data, s->ekey_len);
-            memcpy(s->akey, sc->auth_key.data, s->akey_len);
-            struct esp_sa_params p = {
-                .spi = s->spi, .inbound = s->inbound, .enc_key = s->ekey,
-                .enc_key_len = s->ekey_len, .auth_key = s->akey, .auth_key_len = s->akey_len,
-                .replay_window = s->inbound ? c->replay_window : 0,
-            };
-            char err[160];
-            if (esp_transform_parse(s->encryption, s->auth, &p.tf, err, sizeof err) == 0)
-                s->esp = esp_sa_new(&p, err, sizeof err);
+    if (c->dynamic != t->dynamic)
+        ipsec_free(t); /* manual SAs out, or IKE's */
+    t->dynamic = c->dynamic;
+    t->auto_establish = c->auto_establish;
+    t->replay_window = c->replay_window;
+    if (!c->dynamic) {
+        struct isa_sa *next = calloc(c->n_sas ? c->n_sas : 1, sizeof *next);
+        size_t n = 0;
+        for (size_t i = 0; i < c->n_sas && n < TUNNEL_MAX_SAS; i++) {
+            const Srlab__EspSaConfig *sc = c->sas[i];
+            struct isa_sa *s = &next[n];
+            for (size_t k = 0; k < t->n_sas; k++)
+                if (same_sa(&t->sas[k], sc)) {
+                    *s = t->sas[k];
+                    t->sas[k].esp = NULL; /* moved */
+                    break;
+                }
             if (!s->esp) {
-                log_warn("sa_refused", "tunnel=%s sa=%u spi=%u reason=%s", log_q(c->name), s->id,
-                         s->spi, log_q(err));
-                continue;
+                s->id = sc->id;
+                s->spi = sc->spi;
+                s->inbound = sc->inbound;
+                snprintf(s->encryption, sizeof s->encryption, "%s", sc->encryption);
+                snprintf(s->auth, sizeof s->auth, "%s", sc->auth);
+                s->ekey_len = sc->encryption_key.len < sizeof s->ekey ? sc->encryption_key.len : 0;
+                s->akey_len = sc->auth_key.len < sizeof s->akey ? sc->auth_key.len : 0;
+                memcpy(s->ekey, sc->encryption_key.data, s->ekey_len);
+                memcpy(s->akey, sc->auth_key.data, s->akey_len);
+                struct esp_sa_params p = {
+                    .spi = s->spi, .inbound = s->inbound, .enc_key = s->ekey,
+                    .enc_key_len = s->ekey_len, .auth_key = s->akey, .auth_key_len = s->akey_len,
+                    .replay_window = s->inbound ? c->replay_window : 0,
+                };
+                char err[160];
+                if (esp_transform_parse(s->encryption, s->auth, &p.tf, err, sizeof err) == 0)
+                    s->esp = esp_sa_new(&p, err, sizeof err);
+                if (!s->esp) {
+                    log_warn("sa_refused", "tunnel=%s sa=%u spi=%u reason=%s", log_q(c->name), s->id,
+                             s->spi, log_q(err));
+                    continue;
+                }
+                log_info("sa_installed", "tunnel=%s sa=%u direction=%s spi=%u transform=%s/%s",
+                         log_q(c->name), s->id, s->inbound ? "inbound" : "outbound", s->spi,
+                         s->encryption, s->auth);
             }
-            log_info("sa_installed", "tunnel=%s sa=%u direction=%s spi=%u transform=%s/%s",
-                     log_q(c->name), s->id, s->inbound ? "inbound" : "outbound", s->spi,
-                     s->encryption, s->auth);
+            n++;
         }
-        n++;
+        ipsec_free(t);
+        free(t->sas);
+        t->sas = next;
+        t->n_sas = n;
+        tunnel_sas_changed(t);
     }
-    ipsec_free(t);
-    memcpy(t->sas, next, sizeof next);
-    t->n_sas = n;
-    t->out_sa = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (!t->sas[i].inbound && (!t->out_sa || t->sas[i].id > t->out_sa->id))
-            t->out_sa = &t->sas[i];
+    free(t->policy);
+    t->policy = calloc(c->n_policy ? c->n_policy : 1, sizeof *t->policy);
     t->n_policy = 0;
     for (size_t i = 0; i < c->n_policy && t->n_policy < TUNNEL_MAX_POLICY; i++) {
         const Srlab__PolicyEntry *pe = c->policy[i];
@@ -123,6 +179,8 @@ void ipsec_apply(struct isa_tunnel *t, const Srlab__IpsecTunnelConfig *c)
     }
     t->udp_encap = c->udp_encap;
     t->udp_port = (uint16_t)(c->udp_port ? c->udp_port : 4500);
+    if (!t->dynamic)
+        t->udp_rport = t->udp_port;
     unsigned ka = c->udp_encap ? c->keepalive_s : 0;
     if (ka != t->keepalive_s)
         t->next_keepalive_ms = 0; /* a new interval starts now */
@@ -243,9 +301,21 @@ void ipsec_udp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const 
     const uint8_t *p = udp + 8;
     size_t plen = ulen - 8;
     if (dport == 500 || (plen >= 4 && rd32(p) == 0)) {
-        tunnel_drop(isa, t, TD_IKE); /* a static tunnel does not negotiate */
+        if (!t->dynamic) {
+            tunnel_drop(isa, t, TD_IKE); /* a manually keyed tunnel does not negotiate */
+            return;
+        }
+        struct ike_path path = { .iom = iom, .family = t->family, .local_port = dport,
+                                 .remote_port = rd16(udp), .delivery_svc = t->delivery_svc };
+        memcpy(path.local, t->src, 16);
+        memcpy(path.remote, t->remote, 16);
+        snprintf(path.pub_ifname, sizeof path.pub_ifname, "%s", t->pub_ifname);
+        size_t skip = dport == 500 ? 0 : 4; /* the non-ESP marker */
+        ike_input(isa, &path, t, NULL, p + skip, plen - skip);
         return;
     }
+    if (t->dynamic && dport != t->udp_port && dport == 4500)
+        dport = t->udp_port; /* ESP in UDP follows IKE to 4500 */
     if (dport != t->udp_port) {
         tunnel_drop(isa, t, TD_UDP_BAD);
         return;

@@ -45,7 +45,12 @@
     X(POLICY_OUT, "outside-security-policy")                                                   \
     X(POLICY_IN, "inbound-outside-security-policy")                                            \
     X(UDP_BAD, "udp-encapsulation-malformed")                                                  \
-    X(IKE, "ike-on-static-tunnel")
+    X(IKE, "ike-on-static-tunnel")                                                             \
+    X(IKE_MALFORMED, "ike-malformed")                                                          \
+    X(IKE_DECRYPT, "ike-decrypt-failed")                                                       \
+    X(IKE_AUTH, "ike-authentication-failed")                                                   \
+    X(IKE_NO_PROPOSAL, "ike-no-proposal-chosen")                                               \
+    X(IKE_TS, "ike-ts-unacceptable")
 
 enum tunnel_drop {
 #define X(id, name) TD_##id,
@@ -72,7 +77,7 @@ struct policy_entry {
     int local_len, remote_len;
 };
 
-#define TUNNEL_MAX_SAS 16
+#define TUNNEL_MAX_SAS 16     /* manual keying */
 #define TUNNEL_MAX_POLICY 32
 
 struct isa_tunnel {
@@ -101,11 +106,22 @@ struct isa_tunnel {
     uint64_t told_ms[TD_MAX];
     bool seen;                 /* still configured (apply) */
     /* IPsec */
-    struct isa_sa sas[TUNNEL_MAX_SAS];
+    struct isa_sa *sas;        /* manual, or installed by IKE */
     size_t n_sas;
     struct isa_sa *out_sa;     /* the highest-numbered outbound SA */
-    struct policy_entry policy[TUNNEL_MAX_POLICY];
+    struct policy_entry *policy;
     size_t n_policy;
+    bool dynamic;              /* keyed by IKE */
+    bool auto_establish;
+    struct ike_policy *ike_pol;
+    struct ike_sa *ike_sa;     /* its current IKE SA */
+    struct ike_gw *gw;         /* a gateway's dynamic tunnel */
+    uint64_t next_attempt_ms;  /* auto-establish: when to try again */
+    uint16_t udp_rport;        /* the peer's NAT-T port */
+    uint32_t next_sa_id;
+    unsigned replay_window;
+    bool dead;                 /* a dynamic tunnel to free at the next tick */
+    uint32_t private_svc;
     bool udp_encap;            /* RFC 3948 */
     uint16_t udp_port;
     unsigned keepalive_s;
@@ -114,6 +130,11 @@ struct isa_tunnel {
     unsigned last_iom;         /* where keepalives go */
 };
 
+
+struct ike_engine;
+struct ike_policy;
+struct ike_sa;
+struct ike_gw;
 
 struct isa {
     const char *rundir;
@@ -133,6 +154,10 @@ struct isa {
     size_t n_tunnels;
     zhashx_t *by_private;      /* "svc|interface" -> tunnel */
     zhashx_t *by_public;       /* "family|local|remote|proto" -> tunnel */
+    struct ike_engine *ike;
+    uint64_t ike_malformed, ike_blocked, ike_unknown_spi, ike_retransmits_answered, ike_bad_msg_id,
+        ike_unknown_exchange, ike_retransmits, ike_frag_timeouts, ike_cookies_sent, ike_half_open_drops,
+        ike_invalid_ke, ike_no_proposal, ike_dpd_answered;
 };
 
 /* dataplane.c */
@@ -199,6 +224,13 @@ void ipsec_udp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const 
                      size_t len);
 void ipsec_apply(struct isa_tunnel *t, const Srlab__IpsecTunnelConfig *c);
 void ipsec_free(struct isa_tunnel *t);
+/* SAs of a tunnel: added by manual keying or IKE, removed by SPI. */
+struct isa_sa *tunnel_sa_add(struct isa_tunnel *t, uint32_t id, uint32_t spi, bool inbound,
+                             struct esp_sa *esp, const char *encryption, const char *auth,
+                             const uint8_t *ekey, size_t ekey_len, const uint8_t *akey,
+                             size_t akey_len);
+void tunnel_sa_remove(struct isa_tunnel *t, uint32_t spi, bool inbound);
+void tunnel_sas_changed(struct isa_tunnel *t);
 void ipsec_tick(struct isa *isa, struct isa_tunnel *t, uint64_t now_ms);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike.h"
 #include "isa.h"
 #include "log.h"
 
@@ -198,6 +199,8 @@ static struct isa_tunnel *apply_ip_tunnel(struct isa *isa, const Srlab__IpTunnel
 static struct isa_tunnel *apply_ipsec_tunnel(struct isa *isa, const Srlab__IpsecTunnelConfig *c)
 {
     struct isa_tunnel *t = find_old(isa, c->name, true);
+    if (t && t->gw)
+        t = NULL; /* a gateway's dynamic tunnel of that name is not this one */
     if (!t) {
         t = calloc(1, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", c->name);
@@ -217,15 +220,46 @@ static struct isa_tunnel *apply_ipsec_tunnel(struct isa *isa, const Srlab__Ipsec
     t->ptb_count = c->ptb_count;
     t->ptb_interval = c->ptb_interval;
     ipsec_apply(t, c);
+    bool was_up = t->oper_up;
     t->oper_up = c->oper_up && ok;
     set_private_addresses(t, c->private_addresses, c->n_private_addresses);
+    if (c->dynamic) {
+        if (!t->ike_pol)
+            t->ike_pol = calloc(1, sizeof *t->ike_pol);
+        ike_policy_from_config(t->ike_pol, c->ike_policy, c->transforms, c->n_transforms, &c->psk,
+                               c->local_id_type, c->local_id);
+    }
+    /* down, or no longer keyed by IKE: its IKE SA goes (with a delete) */
+    if (t->ike_sa && ((was_up && !t->oper_up) || !c->dynamic)) {
+        ike_send_delete(isa, t->ike_sa);
+        ike_sa_kill(isa, t->ike_sa, t->oper_up ? "keying-changed" : "tunnel-down");
+    }
+    if (!c->dynamic) {
+        free(t->ike_pol);
+        t->ike_pol = NULL;
+    }
     return t;
+}
+
+void tunnel_index_private(struct isa *isa, struct isa_tunnel *t, bool add)
+{
+    char k[160];
+    private_key(k, sizeof k, t->svc, t->ifname, t->ipsec ? t->name : "");
+    if (!isa->by_private)
+        return;
+    if (add)
+        zhashx_update(isa->by_private, k, t);
+    else if (zhashx_lookup(isa->by_private, k) == t)
+        zhashx_delete(isa->by_private, k);
 }
 
 static void tunnel_free(struct isa_tunnel *t)
 {
     reasm_free(&t->reasm);
     ipsec_free(t);
+    free(t->sas);
+    free(t->policy);
+    free(t->ike_pol);
     free(t);
 }
 
@@ -233,20 +267,29 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
         isa->tunnels[i]->seen = false;
-    size_t total = cfg->n_ip_tunnels + cfg->n_ipsec_tunnels;
+    size_t total = cfg->n_ip_tunnels + cfg->n_ipsec_tunnels + isa->n_tunnels;
     struct isa_tunnel **next = calloc(total ? total : 1, sizeof *next);
     size_t n = 0;
     for (size_t i = 0; i < cfg->n_ip_tunnels; i++)
         next[n++] = apply_ip_tunnel(isa, cfg->ip_tunnels[i]);
     for (size_t i = 0; i < cfg->n_ipsec_tunnels; i++)
         next[n++] = apply_ipsec_tunnel(isa, cfg->ipsec_tunnels[i]);
+    /* gateways' dynamic tunnels are not configuration: they stay with their gateway */
+    for (size_t i = 0; i < isa->n_tunnels; i++)
+        if (isa->tunnels[i]->gw && !isa->tunnels[i]->dead)
+            next[n++] = isa->tunnels[i];
     for (size_t i = 0; i < n; i++)
         next[i]->seen = true;
     for (size_t i = 0; i < isa->n_tunnels; i++) {
-        if (!isa->tunnels[i]->seen) {
-            log_info("tunnel_removed", "name=%s", log_q(isa->tunnels[i]->name));
-            tunnel_free(isa->tunnels[i]);
+        struct isa_tunnel *t = isa->tunnels[i];
+        if (t->seen)
+            continue;
+        if (t->ike_sa) {
+            ike_send_delete(isa, t->ike_sa);
+            ike_sa_kill(isa, t->ike_sa, "tunnel-removed");
         }
+        log_info("tunnel_removed", "name=%s", log_q(t->name));
+        tunnel_free(t);
     }
     free(isa->tunnels);
     isa->tunnels = next;
@@ -279,6 +322,17 @@ void tunnels_free(struct isa *isa)
 
 void tunnels_tick(struct isa *isa, uint64_t now_ms)
 {
+    ike_tick(isa, now_ms);
+    /* dynamic tunnels whose IKE SA went */
+    for (size_t i = 0; i < isa->n_tunnels;) {
+        struct isa_tunnel *t = isa->tunnels[i];
+        if (!t->dead) {
+            i++;
+            continue;
+        }
+        isa->tunnels[i] = isa->tunnels[--isa->n_tunnels];
+        tunnel_free(t);
+    }
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->reasm) {
