@@ -75,6 +75,8 @@ static void set_state(struct cpm *cpm, struct card_proc *c, enum card_state s, c
     cpm->state_changed = true; /* pushes follow: ISA activity, IOM lists */
     char subject[32];
     card_subject(c, subject, sizeof subject);
+    if (s == CARD_DOWN && c->role == SRLAB__ROLE__ROLE_ISA)
+        ipsec_isa_down(cpm, c); /* its dynamic tunnels went with it */
     if (s == CARD_DOWN)
         eventlog_add(cpm, EV_MAJOR, "CHASSIS", 2004, subject, "Class %s : failed, reason: %s",
                      card_class(c), why);
@@ -326,6 +328,14 @@ void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
     case SRLAB__ENVELOPE__BODY_CARD_EVENT:
         if (c && c->state != CARD_DOWN)
             on_card_event(cpm, c, env->card_event);
+        break;
+    case SRLAB__ENVELOPE__BODY_DYNAMIC_TUNNEL:
+        if (c && c->state != CARD_DOWN && c->role == SRLAB__ROLE__ROLE_ISA)
+            ipsec_on_dynamic_tunnel(cpm, c, env->dynamic_tunnel);
+        break;
+    case SRLAB__ENVELOPE__BODY_IKE_SESSION:
+        if (c && c->state != CARD_DOWN && c->role == SRLAB__ROLE__ROLE_ISA)
+            ipsec_on_session(cpm, env->ike_session);
         break;
     default:
         cpm->bus_stats.unknown++;

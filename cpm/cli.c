@@ -143,6 +143,10 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
         return park(r, "counters", 0, NULL, render_dataplane);
     if (n >= 2 && is_word(&t[0], "ip") && is_word(&t[1], "tunnel"))
         return park(r, "tunnels", 0, n >= 3 ? t[2].text : NULL, render_ip_tunnel);
+    if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "ike-sa"))
+        return park(r, "tunnels", 0, NULL, render_ipsec_ike_sa);
+    if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "lockout"))
+        return park(r, "lockout", 0, NULL, render_ipsec_lockout);
     if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "tunnel"))
         return park(r, "tunnels", 0, n >= 3 && !is_word(&t[2], "detail") ? t[2].text : NULL,
                     render_ipsec_tunnel);
@@ -171,6 +175,12 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
     } else if (n >= 3 && is_word(&t[0], "service") && is_word(&t[1], "id") &&
                is_word(&t[3 < n ? 3 : 2], "base")) {
         rc = show_service_base(cpm, t[2].text, out, jp);
+    } else if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "gateway")) {
+        const char *name = n >= 3 && !is_word(&t[2], "tunnel") ? t[2].text : NULL;
+        rc = show_ipsec_gateway(cpm, name, is_word(&t[n - 1], "tunnel") && n >= 3, out, jp);
+    } else if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "session-log")) {
+        int max = n >= 3 ? atoi(t[2].text) : 50;
+        rc = show_ipsec_session_log(cpm, max > 0 && max <= 100000 ? max : 50, out, jp);
     } else if (n >= 1 && is_word(&t[0], "log")) {
         show_log(cpm, out, jp, 500);
     } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "processes")) {
@@ -179,7 +189,7 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
         rc = show_bus(cpm, out, jp);
     } else {
         sb_printf(out, "Error: unknown show command '%s'. Known: show card, show mda, show port "
-                  "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show ipsec tunnel [NAME], show router [SVC] interface | "
+                  "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show ipsec tunnel [NAME] | ike-sa | gateway [NAME] [tunnel] | session-log [N] | lockout, show router [SVC] interface | "
                   "route-table | arp | neighbor, show service service-using [ies|vprn], show "
                   "service id N base, show service id N sap SAP stats, show debug, show log "
                   "log-id 99, show srlab processes | bus | dataplane\n", n ? t[0].text : "");
@@ -296,6 +306,8 @@ static int exec_line(struct cli_run *r)
     }
     if (is_word(&t[0], "admin"))
         return cli_admin(cpm, t + 1, n - 1, out);
+    if (n >= 3 && is_word(&t[0], "clear") && is_word(&t[1], "ipsec") && is_word(&t[2], "lockout"))
+        return park(r, "clear-lockout", 0, n >= 4 ? t[3].text : NULL, render_ipsec_lockout);
     if (is_word(&t[0], "environment"))
         return 0; /* terminal settings: nothing to do here */
     if (is_word(&t[0], "info")) {

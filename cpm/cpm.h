@@ -128,7 +128,8 @@ void query_destroy_all(void);
 
 /* ---- show_port.c, show_route.c, show_sap.c: rendered from IOM replies ---- */
 show_render_fn render_port, render_route_table, render_arp, render_neighbor, render_sap_stats,
-    render_dataplane, render_ip_tunnel, render_ipsec_tunnel, render_ipsec_keys;
+    render_dataplane, render_ip_tunnel, render_ipsec_tunnel, render_ipsec_keys, render_ipsec_ike_sa,
+    render_ipsec_lockout;
 
 /* ---- show_*.c: each prints text into out, or JSON into j when j is set ---- */
 int show_card(struct cpm *cpm, struct strbuf *out, struct json *j);
@@ -189,6 +190,17 @@ struct gw_view {
     char isa[8];
 };
 int gateways_resolve(struct cpm *cpm, struct gw_view **out);
+
+struct arena;
+/* ---- ipsec_state.c: dynamic tunnels, reverse routes, the session log ---- */
+void ipsec_on_dynamic_tunnel(struct cpm *cpm, const struct card_proc *isa, const Srlab__DynamicTunnel *m);
+void ipsec_isa_down(struct cpm *cpm, const struct card_proc *isa);
+void ipsec_push_routes(struct arena *a, Srlab__CardConfig *cfg);
+void ipsec_state_destroy(void);
+int session_log_init(struct cpm *cpm);
+void ipsec_on_session(struct cpm *cpm, const Srlab__IkeSession *m);
+int show_ipsec_session_log(struct cpm *cpm, int max, struct strbuf *out, struct json *j);
+int show_ipsec_gateway(struct cpm *cpm, const char *name, bool tunnel_list, struct strbuf *out, struct json *j);
 
 /* ---- push_ipsec.c: the IPsec part of a card's configuration ---- */
 struct arena;

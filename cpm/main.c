@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     char *dbpath = zsys_sprintf("%s/config.db", rundir);
     cpm.store = cfg_store_open(dbpath, err, sizeof err);
     zstr_free(&dbpath);
-    if (!cpm.store || eventlog_init(&cpm) != 0) {
+    if (!cpm.store || eventlog_init(&cpm) != 0 || session_log_init(&cpm) != 0) {
         log_error("store_open_failed", "reason=%s", log_q(err));
         fprintf(stderr, "cpm: %s\n", err);
         goto out;
@@ -254,6 +254,7 @@ out:
     if (cpm.sessions)
         cli_sessions_destroy(&cpm);
     query_destroy_all();
+    ipsec_state_destroy();
     zhashx_destroy(&cpm.tunnel_up);
     cfg_tree_free(&cpm.tree);
     cfg_store_close(&cpm.store);

@@ -377,6 +377,7 @@ uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
         build_mirrors(&a, cpm, cfg);
         build_tunnels(&a, cpm, cfg, NULL);
         push_ipsec_gws(&a, cpm, cfg, NULL);
+        ipsec_push_routes(&a, cfg);
         break;
     case SRLAB__ROLE__ROLE_ISA: {
         char isa[16];

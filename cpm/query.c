@@ -55,7 +55,8 @@ void query_start(struct cpm *cpm, struct cli_session *s, zframe_t *client, bool 
     env.body_case = SRLAB__ENVELOPE__BODY_QUERY;
     env.query = &q;
     /* the IOMs; the ISAs for tunnels; both for counters */
-    bool tunnels = strcmp(what, "tunnels") == 0 || strcmp(what, "keys") == 0;
+    bool tunnels = strcmp(what, "tunnels") == 0 || strcmp(what, "keys") == 0 ||
+                   strcmp(what, "lockout") == 0 || strcmp(what, "clear-lockout") == 0;
     bool isas = strcmp(what, "counters") == 0 || tunnels;
     bool ioms = !tunnels;
     for (unsigned slot = 1; slot <= 10; slot++) {

@@ -60,6 +60,51 @@ static void sa_json(struct json *j, const Srlab__SaStats *sa, bool keys)
     json_end(j);
 }
 
+static const char *keying(const struct tunnel_view *v)
+{
+    return cfg_child(v->node, "dynamic-keying") ? "Dynamic" : "Manual";
+}
+
+static void ike_sa_json(struct json *j, const Srlab__IkeSaStats *x)
+{
+    char spi[20];
+    json_obj(j, NULL);
+    snprintf(spi, sizeof spi, "%016llx", (unsigned long long)x->spi_i);
+    json_str(j, "spi_i", spi);
+    snprintf(spi, sizeof spi, "%016llx", (unsigned long long)x->spi_r);
+    json_str(j, "spi_r", spi);
+    json_str(j, "role", x->initiator ? "initiator" : "responder");
+    json_str(j, "state", x->state);
+    json_str(j, "encryption", x->encryption);
+    json_str(j, "integrity", x->integrity);
+    json_str(j, "prf", x->prf);
+    json_str(j, "dh_group", x->dh_group);
+    json_uint(j, "lifetime_s", x->lifetime_s);
+    json_uint(j, "established_s", x->established_s);
+    json_str(j, "local", x->local);
+    json_str(j, "peer", x->peer);
+    json_uint(j, "peer_port", x->peer_port);
+    json_str(j, "peer_id", x->peer_id);
+    json_bool(j, "nat_t", x->nat_t);
+    json_uint(j, "ike_rekeys", x->ike_rekeys);
+    json_uint(j, "child_rekeys", x->child_rekeys);
+    json_end(j);
+}
+
+static void ike_sa_rows(struct strbuf *out, const Srlab__IkeSaStats *x)
+{
+    char spis[40], algs[80], peer[64];
+    snprintf(spis, sizeof spis, "%016llx/%016llx", (unsigned long long)x->spi_i, (unsigned long long)x->spi_r);
+    snprintf(algs, sizeof algs, "%s/%s/%s/%s", x->encryption, x->integrity, x->prf, x->dh_group);
+    snprintf(peer, sizeof peer, "%s:%u", x->peer, x->peer_port);
+    show_row(out, "IKE SPIs         : %s (%s)", spis, x->initiator ? "initiator" : "responder");
+    show_row(out, "State            : %-21s Established       : %lus ago", x->state, (unsigned long)x->established_s);
+    show_row(out, "Algorithms       : %s", algs);
+    show_row(out, "Peer             : %-21s Peer Id           : %s", peer, x->peer_id);
+    show_row(out, "Lifetime         : %-21u NAT-T             : %s", x->lifetime_s, x->nat_t ? "yes" : "no");
+    show_row(out, "IKE SA Rekeys    : %-21u CHILD SA Rekeys   : %u", x->ike_rekeys, x->child_rekeys);
+}
+
 static void tunnel_json(struct json *j, const struct tunnel_view *v, const Srlab__TunnelStats *st,
                         bool keys)
 {
@@ -70,12 +115,18 @@ static void tunnel_json(struct json *j, const struct tunnel_view *v, const Srlab
     json_int(j, "service", v->svc);
     json_str(j, "interface", v->iface->key);
     json_int(j, "delivery_service", v->delivery_svc);
-    json_str(j, "keying", "manual");
+    json_str(j, "keying", cfg_child(t, "dynamic-keying") ? "dynamic" : "manual");
+    if (st && st->n_ike_sas) {
+        json_arr(j, "ike_sas");
+        for (size_t k = 0; k < st->n_ike_sas; k++)
+            ike_sa_json(j, st->ike_sas[k]);
+        json_end(j);
+    }
     json_str(j, "local_gateway_address", v->source);
     json_str(j, "peer", v->remote);
     json_str(j, "security_policy", cfg_leaf(t, "security-policy", "id"));
     json_str(j, "encapsulation",
-             cfg_child(cfg_child(t, "manual-keying"), "udp-encapsulation") ? "udp" : "esp");
+             cfg_child(cfg_child(t, "manual-keying"), "udp-encapsulation") || (st && st->peer_port) ? "udp" : "esp");
     json_str(j, "admin_state", t->admin_up ? "up" : "down");
     json_str(j, "oper_state", v->oper_up ? "up" : "down");
     json_str(j, "oper_flags", v->flags);
@@ -112,7 +163,7 @@ static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats 
     show_row(out, "Service Id       : %-21u Sap Id            : %s", v->svc, v->sap->key);
     show_row(out, "Tunnel Name      : %s", t->key);
     show_row(out, "Description      : %s", or_(cfg_leaf(t, "description", "text"), "None"));
-    show_row(out, "Delivery Service : %-21u Keying Type       : Manual", v->delivery_svc);
+    show_row(out, "Delivery Service : %-21u Keying Type       : %s", v->delivery_svc, keying(v));
     show_row(out, "Admin State      : %-21s Oper State        : %s", t->admin_up ? "Up" : "Down",
              v->oper_up ? "Up" : "Down");
     show_row(out, "Local Address    : %-21s Remote Address    : %s", or_(v->source, "(Not Specified)"),
@@ -123,6 +174,8 @@ static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats 
     char encap[40] = "ESP";
     if (udp)
         snprintf(encap, sizeof encap, "ESP in UDP %ld", cfg_get_int(udp, "port", 4500));
+    else if (st && st->peer_port)
+        snprintf(encap, sizeof encap, "ESP in UDP (NAT-T)");
     char ka[24] = "None";
     if (udp && cfg_get(udp, "seconds"))
         snprintf(ka, sizeof ka, "%s s", cfg_get(udp, "seconds"));
@@ -133,6 +186,15 @@ static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats 
     show_row(out, "Clear DF Bit     : %-21s ISA               : %s",
              cfg_child(t, "clear-df-bit") ? "true" : "false", v->isa[0] ? v->isa : "(none active)");
     show_row(out, "Oper Flags       : %s", v->flags[0] ? v->flags : "None");
+    if (cfg_child(t, "dynamic-keying")) {
+        show_rule(out, '-');
+        sb_puts(out, "IKE SA\n");
+        show_rule(out, '-');
+        if (!st || !st->n_ike_sas)
+            sb_puts(out, "None established\n");
+        for (size_t k = 0; st && k < st->n_ike_sas; k++)
+            ike_sa_rows(out, st->ike_sas[k]);
+    }
     show_rule(out, '-');
     sb_puts(out, "Security Associations\n");
     show_rule(out, '-');
@@ -229,7 +291,7 @@ int render_ipsec_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryRep
         snprintf(svc, sizeof svc, "%u", v->svc);
         snprintf(dsvc, sizeof dsvc, "%u", v->delivery_svc);
         show_row(out, "%-32s %-17s %-12s %-6s %s", v->node->key, or_(v->source, ""), svc,
-                 v->node->admin_up ? "Up" : "Down", "Manual");
+                 v->node->admin_up ? "Up" : "Down", keying(v));
         show_row(out, "  %-32s %-17s %-12s %-6s %s", v->sap->key, or_(v->remote, ""), dsvc,
                  v->oper_up ? "Up" : "Down", or_(cfg_leaf(v->node, "security-policy", "id"), "-"));
     }
@@ -251,6 +313,127 @@ int render_ipsec_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryRep
 
 /* admin ipsec display-keys [NAME]: the live SAs with their keys (what
  * Wireshark needs to decrypt a capture). Never part of a show command. */
+/* show ipsec ike-sa: every IKE SA of the ISAs, static tunnels and gateways. */
+int render_ipsec_ike_sa(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
+                        bool incomplete, struct strbuf *out, struct json *j)
+{
+    (void)cpm;
+    (void)line;
+    (void)incomplete;
+    if (j) {
+        json_obj(j, NULL);
+        json_arr(j, "ike_sas");
+    } else {
+        show_title(out, "IKE SAs");
+        sb_puts(out, "Tunnel                             Peer:Port              Role  State\n"
+                     "  SPIi/SPIr                          Algorithms                      Up (s)\n");
+        show_rule(out, '-');
+    }
+    int count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < r[i]->n_tunnels; k++) {
+            const Srlab__TunnelStats *t = r[i]->tunnels[k];
+            for (size_t x = 0; x < t->n_ike_sas; x++) {
+                const Srlab__IkeSaStats *s = t->ike_sas[x];
+                count++;
+                if (j) {
+                    ike_sa_json(j, s);
+                    continue;
+                }
+                char peer[64], spis[40], algs[80];
+                snprintf(peer, sizeof peer, "%s:%u", s->peer, s->peer_port);
+                snprintf(spis, sizeof spis, "%016llx/%016llx", (unsigned long long)s->spi_i,
+                         (unsigned long long)s->spi_r);
+                snprintf(algs, sizeof algs, "%s/%s/%s/%s", s->encryption, s->integrity, s->prf, s->dh_group);
+                show_row(out, "%-34.34s %-22s %-5s %s", t->name, peer, s->initiator ? "init" : "resp", s->state);
+                show_row(out, "  %-34s %-31s %lu", spis, algs, (unsigned long)s->established_s);
+            }
+        }
+    if (j) {
+        json_end(j);
+        json_end(j);
+    } else {
+        show_rule(out, '-');
+        sb_printf(out, "IKE SAs: %d\n", count);
+        show_rule(out, '=');
+    }
+    return 0;
+}
+
+/* show ipsec lockout, clear ipsec lockout [ADDRESS] */
+int render_ipsec_lockout(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
+                         bool incomplete, struct strbuf *out, struct json *j)
+{
+    (void)cpm;
+    (void)incomplete;
+    bool clearing = strstr(line, "clear") != NULL;
+    if (j) {
+        json_obj(j, NULL);
+        json_arr(j, "clients");
+    } else {
+        show_title(out, clearing ? "IPsec Lockout (after clear)" : "IPsec Lockout");
+        sb_puts(out, "Client                                   Failures  Blocked  Remaining  ISA\n");
+        show_rule(out, '-');
+    }
+    int count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < r[i]->n_lockouts; k++) {
+            const Srlab__LockoutEntry *e = r[i]->lockouts[k];
+            count++;
+            if (j) {
+                json_obj(j, NULL);
+                json_str(j, "client", e->client);
+                json_uint(j, "failures", e->failures);
+                json_bool(j, "blocked", e->blocked);
+                json_bool(j, "infinite", e->infinite);
+                json_uint(j, "remaining_s", e->remaining_s);
+                json_str(j, "isa", e->isa);
+                json_end(j);
+                continue;
+            }
+            char rem[24];
+            snprintf(rem, sizeof rem, e->infinite ? "infinite" : "%lus", (unsigned long)e->remaining_s);
+            show_row(out, "%-40s %-9u %-8s %-10s %s", e->client, e->failures, e->blocked ? "yes" : "no",
+                     e->blocked ? rem : "-", e->isa);
+        }
+    if (j) {
+        json_end(j);
+        json_end(j);
+    } else {
+        show_rule(out, '-');
+        sb_printf(out, "Clients: %d\n", count);
+        show_rule(out, '=');
+    }
+    return 0;
+}
+
+/* One line of Wireshark's ikev2_decryption_table (its UAT file, 4.0). */
+static void wireshark_ike_line(struct strbuf *out, const Srlab__IkeSaStats *x)
+{
+    char enc[64] = "ANY", k[4][160];
+    unsigned bits, icv;
+    if (sscanf(x->encryption, "aes%u-gcm%u", &bits, &icv) == 2)
+        snprintf(enc, sizeof enc, "AES-GCM-%u with %u octet ICV [RFC5282]", bits, icv);
+    else if (sscanf(x->encryption, "aes%u", &bits) == 1)
+        snprintf(enc, sizeof enc, "AES-CBC-%u [RFC3602]", bits);
+    const char *integ = strcmp(x->integrity, "auth-encryption") == 0 ? "NONE [RFC4306]"
+                        : strcmp(x->integrity, "md5") == 0          ? "HMAC_MD5_96 [RFC2403]"
+                        : strcmp(x->integrity, "sha1") == 0         ? "HMAC_SHA1_96 [RFC2404]"
+                        : strcmp(x->integrity, "sha256") == 0       ? "HMAC_SHA2_256_128 [RFC4868]"
+                        : strcmp(x->integrity, "sha384") == 0       ? "HMAC_SHA2_384_192 [RFC4868]"
+                        : strcmp(x->integrity, "sha512") == 0       ? "HMAC_SHA2_512_256 [RFC4868]"
+                                                                    : "ANY 96-bits of Authentication [No Checking]";
+    const ProtobufCBinaryData *b[4] = { &x->sk_ei, &x->sk_er, &x->sk_ai, &x->sk_ar };
+    for (int i = 0; i < 4; i++) {
+        size_t o = 0;
+        k[i][0] = 0;
+        for (size_t c = 0; c < b[i]->len && o + 3 < sizeof k[i]; c++)
+            o += (size_t)snprintf(k[i] + o, sizeof k[i] - o, "%02x", b[i]->data[c]);
+    }
+    sb_printf(out, "\"%016llx\",\"%016llx\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n",
+              (unsigned long long)x->spi_i, (unsigned long long)x->spi_r, k[0], k[1], enc, k[2], k[3], integ);
+}
+
 /* One line of Wireshark's esp_sa table (its UAT file format, 4.0). */
 static void wireshark_line(struct strbuf *out, const Srlab__SaStats *sa)
 {
@@ -299,6 +482,21 @@ int render_ipsec_keys(struct cpm *cpm, const char *line, const Srlab__QueryReply
             for (size_t k = 0; st && k < st->n_sas; k++)
                 wireshark_line(out, st->sas[k]);
         }
+        for (size_t i = 0; i < n && !want; i++) /* gateways' dynamic tunnels */
+            for (size_t k = 0; k < r[i]->n_tunnels; k++)
+                if (r[i]->tunnels[k]->gateway && r[i]->tunnels[k]->gateway[0])
+                    for (size_t x = 0; x < r[i]->tunnels[k]->n_sas; x++)
+                        wireshark_line(out, r[i]->tunnels[k]->sas[x]);
+        /* IKE SAs: their own table (srlab keys splits at this line) */
+        sb_puts(out, "# ikev2_decryption_table\n");
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < r[i]->n_tunnels; k++) {
+                const Srlab__TunnelStats *t = r[i]->tunnels[k];
+                if (want && strcmp(want, t->name) != 0)
+                    continue;
+                for (size_t x = 0; x < t->n_ike_sas; x++)
+                    wireshark_ike_line(out, t->ike_sas[x]);
+            }
         free(tv);
         if (want && !shown) {
             sb_printf(out, "Error: no ipsec-tunnel called \"%s\"\n", want);

@@ -339,6 +339,7 @@ int iom_apply_config(struct iom *iom, uint64_t generation, const Srlab__CardConf
     iom->n_groups = cfg->n_tunnel_groups;
     iom->generation = generation;
     index_saps(iom);
+    iom_dyn_routes_load(iom, cfg);
     handoff_apply(iom);
     iom_update_oper(iom);
     nbr_relink(iom);

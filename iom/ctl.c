@@ -128,7 +128,7 @@ static void add_neighbors(struct arena *a, struct iom *iom, Srlab__QueryReply *r
 
 static void add_routes(struct arena *a, struct iom *iom, Srlab__QueryReply *r, uint32_t svc)
 {
-    static const char *const protos[] = { "local", "direct", "static" };
+    static const char *const protos[] = { "local", "direct", "static", "ipsec" };
     uint64_t now = mono_ms();
     struct iom_inst *inst = iom_inst_get(iom, svc);
     for (size_t i = 0; inst && i < inst->fib.n; i++) {

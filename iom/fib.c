@@ -178,6 +178,8 @@ static struct iom_if *ipsec_tunnel_if(struct iom *iom, const char *name)
     return NULL;
 }
 
+static void add_dyn_routes(struct iom *iom, struct iom_inst *inst, struct fib *f, uint64_t now);
+
 static void add_if_routes(struct fib *f, struct iom_if *ifp, uint64_t now)
 {
     if (!ifp->oper_up)
@@ -245,7 +247,101 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
             fib_add(f, &r);
         }
     }
+    add_dyn_routes(iom, inst, f, now);
     fib_build_index(f);
+}
+
+/* ---- reverse routes of dynamic tunnels ---- */
+
+static void dyn_free(void **item)
+{
+    free(*item);
+    *item = NULL;
+}
+
+static void dyn_key(char *k, size_t len, uint32_t svc, const char *prefix, const char *tunnel)
+{
+    snprintf(k, len, "%u|%s|%s", svc, prefix, tunnel);
+}
+
+static void place(uint32_t svc, const char *ifname, const char *tunnel, const char *isa)
+{
+    char k[200];
+    snprintf(k, sizeof k, "%u|%s|%s", svc, ifname, tunnel);
+    handoff_place(k, isa);
+}
+
+static void dyn_add(struct iom *iom, const Srlab__DynamicRoute *r)
+{
+    char k[200];
+    dyn_key(k, sizeof k, r->svc, r->prefix, r->tunnel);
+    struct dyn_route *d = zhashx_lookup(iom->dyn_routes, k);
+    if (!d) {
+        d = calloc(1, sizeof *d);
+        zhashx_insert(iom->dyn_routes, k, d);
+    }
+    d->svc = r->svc;
+    snprintf(d->prefix, sizeof d->prefix, "%s", r->prefix);
+    snprintf(d->tunnel, sizeof d->tunnel, "%s", r->tunnel);
+    snprintf(d->ifname, sizeof d->ifname, "%s", r->interface);
+    snprintf(d->isa, sizeof d->isa, "%s", r->isa);
+    place(d->svc, d->ifname, d->tunnel, d->isa);
+}
+
+void iom_dyn_routes_load(struct iom *iom, const Srlab__CardConfig *cfg)
+{
+    if (!iom->dyn_routes) {
+        iom->dyn_routes = zhashx_new();
+        zhashx_set_destructor(iom->dyn_routes, dyn_free);
+    }
+    zhashx_purge(iom->dyn_routes);
+    for (size_t i = 0; i < cfg->n_dynamic_routes; i++)
+        dyn_add(iom, cfg->dynamic_routes[i]);
+}
+
+void iom_route_update(struct iom *iom, const Srlab__RouteUpdate *u)
+{
+    if (!iom->dyn_routes) {
+        iom->dyn_routes = zhashx_new();
+        zhashx_set_destructor(iom->dyn_routes, dyn_free);
+    }
+    for (size_t i = 0; i < u->n_remove; i++) {
+        char k[200];
+        const Srlab__DynamicRoute *r = u->remove[i];
+        dyn_key(k, sizeof k, r->svc, r->prefix, r->tunnel);
+        if (zhashx_lookup(iom->dyn_routes, k)) {
+            zhashx_delete(iom->dyn_routes, k);
+            place(r->svc, r->interface, r->tunnel, NULL);
+        }
+    }
+    for (size_t i = 0; i < u->n_add; i++)
+        dyn_add(iom, u->add[i]);
+    /* many updates arrive together while tunnels come up: one rebuild */
+    iom->fib_dirty = true;
+}
+
+static void add_dyn_routes(struct iom *iom, struct iom_inst *inst, struct fib *f, uint64_t now)
+{
+    if (!iom->dyn_routes)
+        return;
+    for (struct dyn_route *d = zhashx_first(iom->dyn_routes); d; d = zhashx_next(iom->dyn_routes)) {
+        if (d->svc != inst->id)
+            continue;
+        struct route r = { .proto = ROUTE_IPSEC, .pref = 5, .metric = 1, .since_ms = now };
+        int family, plen;
+        if (!prefix_parse(d->prefix, &family, r.addr, &plen))
+            continue;
+        r.family = (uint8_t)family;
+        r.plen = (uint8_t)plen;
+        for (size_t k = 0; k < iom->n_ifs && !r.oif; k++)
+            if (iom->ifs[k]->svc == d->svc && strcmp(iom->ifs[k]->name, d->ifname) == 0 &&
+                iom->ifs[k]->oper_up)
+                r.oif = iom->ifs[k];
+        if (!r.oif)
+            continue;
+        snprintf(r.tunnel, sizeof r.tunnel, "%s", d->tunnel);
+        fib_add(f, &r);
+    }
 }
 
 void iom_rebuild_all_fibs(struct iom *iom)

@@ -92,13 +92,29 @@ void handoff_apply(struct iom *iom)
         snprintf(k, sizeof k, "%s|%s", t->local_gateway, t->peer);
         zhashx_update(ho.placement, k, t->isa);
     }
+    for (struct dyn_route *d = iom->dyn_routes ? zhashx_first(iom->dyn_routes) : NULL; d;
+         d = zhashx_next(iom->dyn_routes)) {
+        char k[200];
+        snprintf(k, sizeof k, "%u|%s|%s", d->svc, d->ifname, d->tunnel);
+        zhashx_update(ho.placement, k, d->isa);
+    }
+}
+
+void handoff_place(const char *key, const char *isa)
+{
+    if (!ho.placement)
+        ho.placement = zhashx_new();
+    if (isa)
+        zhashx_update(ho.placement, key, (void *)isa);
+    else
+        zhashx_delete(ho.placement, key);
 }
 
 static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const char *tunnel)
 {
     if (!ho.placement)
         return NULL;
-    char k[200];
+    char k[240];
     if (oif->kind == IFK_TUNNEL_PRIVATE) {
         if (tunnel && tunnel[0])
             snprintf(k, sizeof k, "%u|%s|%s", oif->svc, oif->name, tunnel);

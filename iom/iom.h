@@ -207,9 +207,9 @@ struct route {
     struct iom_if *oif;
     uint32_t metric;
     uint64_t since_ms;
-    char tunnel[40];           /* static route into an ipsec-tunnel: its name */
+    char tunnel[80];           /* static route into an ipsec-tunnel: its name */
 };
-enum { ROUTE_LOCAL, ROUTE_DIRECT, ROUTE_STATIC };
+enum { ROUTE_LOCAL, ROUTE_DIRECT, ROUTE_STATIC, ROUTE_IPSEC };
 
 struct fib {
     struct route *routes;      /* every candidate route, for show */
@@ -283,6 +283,14 @@ struct iom {
     bool in_dispatch;          /* batching: flush at the end of each poll round */
     uint64_t now_ms;           /* cached per round */
     uint32_t rng;
+    zhashx_t *dyn_routes;      /* "svc|prefix|tunnel" -> struct dyn_route (ipsec-gw reverse routes) */
+    bool fib_dirty;            /* rebuild the FIBs at the next tick */
+};
+
+/* A reverse route into a gateway's dynamic tunnel (cpm's RouteUpdate). */
+struct dyn_route {
+    uint32_t svc;
+    char prefix[48], tunnel[80], ifname[40], isa[8];
 };
 
 /* pktbuf.c */
@@ -384,6 +392,10 @@ void mirror_flush(struct iom *iom);
 
 /* handoff.c */
 int handoff_init(struct iom *iom);
+/* Reverse routes of dynamic tunnels: the full set of a push, or an update. */
+void iom_dyn_routes_load(struct iom *iom, const Srlab__CardConfig *cfg);
+void iom_route_update(struct iom *iom, const Srlab__RouteUpdate *u);
+void handoff_place(const char *key, const char *isa); /* NULL isa: remove */
 /* tunnel: the ipsec-tunnel a static route chose (NULL otherwise). */
 void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,
                     const char *tunnel);

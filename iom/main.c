@@ -37,6 +37,10 @@ static void on_message(void *arg, bus_msg_t *env)
         ctl_on_query(iom, env->query, &out, bus_reply, iom);
         return;
     }
+    if (env->body_case == SRLAB__ENVELOPE__BODY_ROUTE_UPDATE) {
+        iom_route_update(iom, env->route_update);
+        return;
+    }
     log_warn("bus_unexpected", "body=%s", bus_body_name(env->body_case));
 }
 
@@ -57,6 +61,11 @@ static int on_fast_tick(zloop_t *loop, int timer_id, void *arg)
     (void)loop;
     (void)timer_id;
     port_delay_tick(arg);
+    struct iom *iom = arg;
+    if (iom->fib_dirty) {
+        iom->fib_dirty = false;
+        iom_rebuild_all_fibs(iom);
+    }
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * packet for one of our tunnels). Out: batched per IOM, flushed at the end
  * of each input batch. */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -182,9 +183,108 @@ static Srlab__SaStats *sa_stats(struct arena *a, const struct isa_tunnel *t, con
     return o;
 }
 
+/* SR OS's names for the IKE transforms (ike-transform's words). */
+static char *ike_names(struct arena *a, const struct ike_transforms *t, int which)
+{
+    char *s = arena_alloc(a, 24);
+    static const struct { uint16_t id; const char *name; } integ[] = {
+        { IKE_INTEG_NONE, "auth-encryption" },      { IKE_INTEG_HMAC_MD5_96, "md5" },
+        { IKE_INTEG_HMAC_SHA1_96, "sha1" },         { IKE_INTEG_HMAC_SHA2_256_128, "sha256" },
+        { IKE_INTEG_HMAC_SHA2_384_192, "sha384" },  { IKE_INTEG_HMAC_SHA2_512_256, "sha512" },
+        { IKE_INTEG_AES_XCBC_96, "aes-xcbc" },
+    }, prf[] = {
+        { IKE_PRF_HMAC_MD5, "md5" },        { IKE_PRF_HMAC_SHA1, "sha1" },
+        { IKE_PRF_HMAC_SHA2_256, "sha256" }, { IKE_PRF_HMAC_SHA2_384, "sha384" },
+        { IKE_PRF_HMAC_SHA2_512, "sha512" }, { IKE_PRF_AES128_XCBC, "aes-xcbc" },
+    };
+    snprintf(s, 24, "?");
+    if (which == 0) {
+        if (t->encr == IKE_ENCR_AES_CBC)
+            snprintf(s, 24, "aes%u", t->encr_bits);
+        else if (ike_encr_is_aead(t->encr))
+            snprintf(s, 24, "aes%u-gcm%u", t->encr_bits,
+                     t->encr == IKE_ENCR_AES_GCM_8 ? 8 : t->encr == IKE_ENCR_AES_GCM_12 ? 12 : 16);
+    } else if (which == 1) {
+        for (size_t i = 0; i < sizeof integ / sizeof integ[0]; i++)
+            if (integ[i].id == t->integ)
+                snprintf(s, 24, "%s", integ[i].name);
+    } else if (which == 2) {
+        for (size_t i = 0; i < sizeof prf / sizeof prf[0]; i++)
+            if (prf[i].id == t->prf)
+                snprintf(s, 24, "%s", prf[i].name);
+    } else {
+        snprintf(s, 24, "%u", t->dh);
+    }
+    return s;
+}
+
+static Srlab__IkeSaStats *ike_sa_stats(struct arena *a, const struct ike_sa *sa, bool keys)
+{
+    Srlab__IkeSaStats *o = arena_alloc(a, sizeof *o);
+    srlab__ike_sa_stats__init(o);
+    o->spi_i = sa->spi_i;
+    o->spi_r = sa->spi_r;
+    o->initiator = sa->initiator;
+    o->state = (char *)ike_state_name(sa->state);
+    o->encryption = ike_names(a, &sa->tf, 0);
+    o->integrity = ike_names(a, &sa->tf, 1);
+    o->prf = ike_names(a, &sa->tf, 2);
+    o->dh_group = ike_names(a, &sa->tf, 3);
+    o->lifetime_s = sa->ike_lifetime_s;
+    o->established_s = sa->established_ms ? ((uint64_t)zclock_mono() - sa->established_ms) / 1000 : 0;
+    o->peer = ip_text(a, sa->path.family, sa->path.remote);
+    o->local = ip_text(a, sa->path.family, sa->path.local);
+    o->peer_port = sa->path.remote_port;
+    o->peer_id = (char *)sa->peer_id;
+    o->nat_t = sa->path.remote_port == 4500 || sa->nat_local || sa->nat_remote;
+    o->ike_rekeys = sa->ike_rekeys;
+    uint32_t child_rekeys = 0;
+    for (const struct child_sa *c = sa->children; c; c = c->next)
+        child_rekeys += c->rekeys;
+    o->child_rekeys = child_rekeys;
+    if (keys) {
+        const struct ike_sa_keys *k = &sa->keys;
+        o->sk_ei.data = (uint8_t *)k->sk_ei;
+        o->sk_ei.len = k->e_len;
+        o->sk_er.data = (uint8_t *)k->sk_er;
+        o->sk_er.len = k->e_len;
+        o->sk_ai.data = (uint8_t *)k->sk_ai;
+        o->sk_ai.len = k->a_len;
+        o->sk_ar.data = (uint8_t *)k->sk_ar;
+        o->sk_ar.len = k->a_len;
+    }
+    return o;
+}
+
+size_t ike_lockout_list(struct isa *isa, char (*out)[64], unsigned *failures, uint64_t *remaining_s, size_t max);
+void ike_lockout_clear(struct isa *isa, const char *who);
+
+static void lockout_reply(struct arena *a, struct isa *isa, Srlab__QueryReply *r)
+{
+    static char who[256][64];
+    static unsigned failures[256];
+    static uint64_t remaining[256];
+    size_t n = ike_lockout_list(isa, who, failures, remaining, 256);
+    char *where = arena_alloc(a, 8);
+    snprintf(where, 8, "%u/%u", isa->slot, isa->mda);
+    for (size_t i = 0; i < n; i++) {
+        Srlab__LockoutEntry *e = arena_alloc(a, sizeof *e);
+        srlab__lockout_entry__init(e);
+        e->client = arena_strdup(a, who[i]);
+        e->failures = failures[i];
+        e->blocked = remaining[i] != 0;
+        e->infinite = remaining[i] == UINT64_MAX;
+        e->remaining_s = e->infinite ? 0 : remaining[i];
+        e->isa = where;
+        APUSH(a, r, lockouts, e);
+    }
+}
+
 void isa_answer_query(struct isa *isa, const Srlab__Query *q)
 {
     bool keys = q->what && strcmp(q->what, "keys") == 0;
+    if (q->what && strcmp(q->what, "clear-lockout") == 0)
+        ike_lockout_clear(isa, q->filter);
     struct arena a;
     arena_init(&a);
     Srlab__QueryReply *r = arena_alloc(&a, sizeof *r);
@@ -199,6 +299,28 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
     add_count(&a, r, "to-iom-packets", isa->to_iom_pkts);
     add_count(&a, r, "to-iom-send-failed", isa->dp_failed);
     add_count(&a, r, "tunnels", isa->n_tunnels);
+    static const struct { const char *name; size_t off; } ike_counts[] = {
+        { "ike-malformed", offsetof(struct isa, ike_malformed) },
+        { "ike-blocked-by-lockout", offsetof(struct isa, ike_blocked) },
+        { "ike-unknown-spi", offsetof(struct isa, ike_unknown_spi) },
+        { "ike-retransmits-answered", offsetof(struct isa, ike_retransmits_answered) },
+        { "ike-bad-message-id", offsetof(struct isa, ike_bad_msg_id) },
+        { "ike-unknown-exchange", offsetof(struct isa, ike_unknown_exchange) },
+        { "ike-retransmits", offsetof(struct isa, ike_retransmits) },
+        { "ike-fragment-timeouts", offsetof(struct isa, ike_frag_timeouts) },
+        { "ike-cookies-sent", offsetof(struct isa, ike_cookies_sent) },
+        { "ike-half-open-drops", offsetof(struct isa, ike_half_open_drops) },
+        { "ike-invalid-ke", offsetof(struct isa, ike_invalid_ke) },
+        { "ike-no-proposal-chosen", offsetof(struct isa, ike_no_proposal) },
+        { "ike-dpd-answered", offsetof(struct isa, ike_dpd_answered) },
+    };
+    for (size_t i = 0; i < sizeof ike_counts / sizeof ike_counts[0]; i++) {
+        uint64_t v = *(const uint64_t *)((const char *)isa + ike_counts[i].off);
+        if (v)
+            add_count(&a, r, ike_counts[i].name, v);
+    }
+    if (q->what && (strcmp(q->what, "lockout") == 0 || strcmp(q->what, "clear-lockout") == 0))
+        lockout_reply(&a, isa, r);
     char *where = arena_alloc(&a, 8);
     snprintf(where, 8, "%u/%u", isa->slot, isa->mda);
     for (size_t i = 0; i < isa->n_tunnels; i++) {
@@ -219,6 +341,12 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
         s->keepalives_received = t->keepalives_rcvd;
         for (size_t k = 0; k < t->n_sas; k++)
             APUSH(&a, s, sas, sa_stats(&a, t, &t->sas[k], keys));
+        s->dynamic = t->dynamic;
+        s->gateway = t->gw ? t->gw->name : "";
+        s->peer = ip_text(&a, t->family, t->remote);
+        s->peer_port = t->udp_encap ? t->udp_rport : 0;
+        if (t->ike_sa)
+            APUSH(&a, s, ike_sas, ike_sa_stats(&a, t->ike_sa, keys));
         for (int d = 0; d < TD_MAX; d++) {
             if (!t->drops[d])
                 continue;

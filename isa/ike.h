@@ -274,6 +274,9 @@ bool ike_ts_narrow(struct ike_sa *sa, const struct ike_ts_payload *tsi, const st
 void ike_ts_ours(const struct ike_sa *sa, struct ike_sel *local, unsigned *n_local,
                  struct ike_sel *remote, unsigned *n_remote);
 void ike_ts_to_wire(const struct ike_sel *s, unsigned n, struct ike_ts *out, uint8_t *addrs);
+/* Whether a payload packet fits the CHILD SAs' selectors (inbound: after
+ * decryption, from the peer). */
+bool ike_ts_allows(const struct ike_sa *sa, const uint8_t *pkt, size_t len, bool inbound);
 /* Installs a CHILD SA's two ESP SAs into the tunnel; NULL with the reason. */
 struct child_sa *ike_child_install(struct isa *isa, struct ike_sa *sa, bool we_initiated,
                                    const struct ike_esp_choice *esp,

@@ -324,6 +324,66 @@ bool ike_ts_narrow(struct ike_sa *sa, const struct ike_ts_payload *tsi, const st
     return narrow_side(our_side, our_l, nl, local, n_local) && narrow_side(peer_side, our_r, nr, remote, n_remote);
 }
 
+static bool in_range(const uint8_t *a, const struct ike_sel *s)
+{
+    size_t n = alen(s->family);
+    return memcmp(a, s->start, n) >= 0 && memcmp(a, s->end, n) <= 0;
+}
+
+/* Whether a packet fits one selector pair: addresses, protocol, ports
+ * (ICMP: type << 8 | code). */
+static bool sel_match(const struct ike_sel *l, const struct ike_sel *r, int family, const uint8_t *src,
+                      const uint8_t *dst, uint8_t proto, bool has_ports, uint16_t sport, uint16_t dport,
+                      bool inbound)
+{
+    const uint8_t *la = inbound ? dst : src, *ra = inbound ? src : dst;
+    uint16_t lp = inbound ? dport : sport, rp = inbound ? sport : dport;
+    if (l->family != family || r->family != family || !in_range(la, l) || !in_range(ra, r))
+        return false;
+    if ((l->proto && l->proto != proto) || (r->proto && r->proto != proto))
+        return false;
+    if (opaque(l) || opaque(r))
+        return !has_ports;
+    if (!has_ports)
+        return (l->lo == 0 && l->hi == 0xffff) && (r->lo == 0 && r->hi == 0xffff);
+    return lp >= l->lo && lp <= l->hi && rp >= r->lo && rp <= r->hi;
+}
+
+bool ike_ts_allows(const struct ike_sa *sa, const uint8_t *pkt, size_t len, bool inbound)
+{
+    if (!sa || len < 20)
+        return false;
+    int family = (pkt[0] >> 4) == 6 ? AF_INET6 : AF_INET;
+    const uint8_t *src = pkt + (family == AF_INET ? 12 : 8), *dst = pkt + (family == AF_INET ? 16 : 24);
+    uint8_t proto;
+    size_t off;
+    bool frag = false;
+    if (family == AF_INET) {
+        proto = pkt[9];
+        off = (size_t)(pkt[0] & 15) * 4;
+        frag = (rd16(pkt + 6) & 0x1fff) != 0;
+    } else if (len < 40 || ip6_upper(pkt, len, &proto, &off, &frag) != PKT_OK) {
+        return false;
+    }
+    bool ports = !frag && off + 4 <= len &&
+                 (proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_ || proto == 132 || proto == IPPROTO_ICMP_ ||
+                  proto == IPPROTO_ICMPV6_);
+    uint16_t sp = 0, dp = 0;
+    if (ports && (proto == IPPROTO_ICMP_ || proto == IPPROTO_ICMPV6_)) {
+        /* the chapter: type and code in the port; the sender's side carries them */
+        sp = dp = (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
+    } else if (ports) {
+        sp = rd16(pkt + off);
+        dp = rd16(pkt + off + 2);
+    }
+    for (const struct child_sa *c = sa->children; c; c = c->next)
+        for (unsigned i = 0; i < c->n_local; i++)
+            for (unsigned k = 0; k < c->n_remote; k++)
+                if (sel_match(&c->ts_local[i], &c->ts_remote[k], family, src, dst, proto, ports, sp, dp, inbound))
+                    return true;
+    return false;
+}
+
 static void sel_text(const struct ike_sel *s, unsigned n, char *out, size_t cap)
 {
     size_t o = 0;

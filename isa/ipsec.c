@@ -26,6 +26,8 @@ static bool in_net(const uint8_t *addr, const uint8_t *net, int len)
 
 bool ipsec_policy_allows(const struct isa_tunnel *t, const uint8_t *pkt, size_t len, bool inbound)
 {
+    if (t->dynamic) /* keyed by IKE: what its CHILD SAs negotiated */
+        return ike_ts_allows(t->ike_sa, pkt, len, inbound);
     int family = (pkt[0] >> 4) == 6 ? AF_INET6 : AF_INET;
     if (len < (family == AF_INET ? 20u : 40u))
         return false;

@@ -81,7 +81,7 @@ struct policy_entry {
 #define TUNNEL_MAX_POLICY 32
 
 struct isa_tunnel {
-    char name[40];
+    char name[80];
     bool ipsec;                /* static IPsec; otherwise GRE (gre) or IP-IP */
     uint32_t group, svc, delivery_svc;
     char ifname[40], pub_ifname[40];

@@ -16,7 +16,7 @@
 
 #define DP_MAGIC 0x5344      /* "SD" */
 #define DP_VERSION 2
-#define DP_HDR_MAX 128
+#define DP_HDR_MAX 160
 #define DP_PKT_MAX 10240
 #define DP_BATCH 64
 
@@ -29,7 +29,7 @@ struct dp_hdr {
     uint8_t nh_len;          /* 0, 4 or 16 */
     uint8_t nh[16];
     char ifname[40];         /* the tunnel interface */
-    char tunnel[40];         /* private side: the ipsec-tunnel a route chose; "" otherwise */
+    char tunnel[80];         /* private side: the ipsec-tunnel a route chose; "" otherwise */
 };
 
 /* Writes h into buf; returns its length, or -1 when it does not fit. */

@@ -21,6 +21,8 @@ SRC="lib/*.c build/gen/srlab.pb-c.c tools/srlab/topology.c"
 for f in cpm/*.c; do
     [ "$f" = cpm/main.c ] || SRC="$SRC $f"
 done
+# Sources a target needs beyond SRC, by target name.
+declare -A EXTRA_SRC=([fuzz_ike]="isa/ike_msg.c")
 # UBSan findings must stop the run like ASan's do, or libFuzzer never sees them;
 # warnings are the normal build's business (-Werror there).
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -39,7 +41,7 @@ mkdir -p "$OUT/crashes"
 for t in $TARGETS; do
     echo "  CC      $OUT/$t"
     # shellcheck disable=SC2086
-    $CC $CFLAGS -o "$OUT/$t" "tests/fuzz/$t.c" $SRC $PKG -lreadline -lm || exit 2
+    $CC $CFLAGS -o "$OUT/$t" "tests/fuzz/$t.c" $SRC ${EXTRA_SRC[$t]:-} $PKG -lreadline -lm || exit 2
 done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

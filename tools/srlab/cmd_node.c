@@ -422,6 +422,21 @@ int cmd_keys(int argc, char **argv)
         FILE *f = NULL;
         if (mkdir(dir, 0755) == 0 || errno == EEXIST)
             f = fopen(path, "w");
+        /* the IKE SAs' table follows its marker line */
+        char *ike = strstr(r->output, "# ikev2_decryption_table\n");
+        if (ike)
+            *ike = 0;
+        int ike_sas = 0;
+        if (ike) {
+            char ipath[1024];
+            snprintf(ipath, sizeof ipath, "%s/ikev2_decryption_table", dir);
+            FILE *g = fopen(ipath, "w");
+            const char *lines = ike + strlen("# ikev2_decryption_table\n");
+            for (const char *p = lines; (p = strchr(p, '\n')); p++)
+                ike_sas++;
+            if (!g || fputs(lines, g) < 0 || fclose(g) != 0)
+                fprintf(stderr, "srlab: cannot write %s: %s\n", ipath, strerror(errno));
+        }
         if (!f || fputs(r->output, f) < 0 || fclose(f) != 0) {
             fprintf(stderr, "srlab: cannot write %s: %s\n", path, strerror(errno));
             rc = 1;
@@ -436,9 +451,9 @@ int cmd_keys(int argc, char **argv)
                 int sas = 0;
                 for (const char *p = r->output; (p = strchr(p, '\n')); p++)
                     sas++;
-                printf("%s/esp_sa: %d SA%s of %s\n"
+                printf("%s/esp_sa: %d SA%s of %s\n%s/ikev2_decryption_table: %d IKE SA%s\n"
                        "decrypt a capture: WIRESHARK_CONFIG_DIR=%s tshark -r CAPTURE\n",
-                       dir, sas - 1, sas == 2 ? "" : "s", node, dir);
+                       dir, sas - 1, sas == 2 ? "" : "s", node, dir, ike_sas, ike_sas == 1 ? "" : "s", dir);
             }
         }
     }
