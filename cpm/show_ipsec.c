@@ -430,8 +430,9 @@ static void wireshark_ike_line(struct strbuf *out, const Srlab__IkeSaStats *x)
         for (size_t c = 0; c < b[i]->len && o + 3 < sizeof k[i]; c++)
             o += (size_t)snprintf(k[i] + o, sizeof k[i] - o, "%02x", b[i]->data[c]);
     }
-    sb_printf(out, "\"%016llx\",\"%016llx\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n",
-              (unsigned long long)x->spi_i, (unsigned long long)x->spi_r, k[0], k[1], enc, k[2], k[3], integ);
+    /* byte fields are bare hex in a UAT file, text fields quoted */
+    sb_printf(out, "%016llx,%016llx,%s,%s,\"%s\",%s,%s,\"%s\"\n", (unsigned long long)x->spi_i,
+              (unsigned long long)x->spi_r, k[0], k[1], enc, k[2], k[3], integ);
 }
 
 /* One line of Wireshark's esp_sa table (its UAT file format, 4.0). */

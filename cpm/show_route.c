@@ -58,11 +58,12 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
                 continue;
             count++;
             bool direct = strcmp(rt->protocol, "direct") == 0;
+            const char *proto = direct ? "Local" : strcmp(rt->protocol, "ipsec") == 0 ? "IPsec" : "Static";
             if (j) {
                 json_obj(j, NULL);
                 json_str(j, "prefix", rt->prefix);
                 json_str(j, "type", direct ? "Local" : "Remote");
-                json_str(j, "protocol", direct ? "Local" : "Static");
+                json_str(j, "protocol", proto);
                 json_str(j, "next_hop", rt->next_hop);
                 json_str(j, "interface", rt->interface);
                 json_uint(j, "preference", rt->preference);
@@ -74,7 +75,7 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
             char age[32];
             hms(rt->age_s, age, sizeof age);
             show_row(out, "%-45s %-7s %-9s %-11s %u", rt->prefix, direct ? "Local" : "Remote",
-                     direct ? "Local" : "Static", age, rt->preference);
+                     proto, age, rt->preference);
             show_row(out, "       %-60s %u", rt->next_hop, rt->metric);
         }
     }

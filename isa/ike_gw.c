@@ -462,8 +462,9 @@ static void lo_key(char *k, size_t len, const struct ike_path *p, bool with_port
 {
     char a[INET6_ADDRSTRLEN];
     inet_ntop(p->family, p->remote, a, sizeof a);
+    /* one client: its IKE_SA_INIT on 500 and the rest on 4500 (NAT-T) */
     if (with_port)
-        snprintf(k, len, "%s:%u", a, p->remote_port);
+        snprintf(k, len, "%s:%u", a, p->remote_port == 500 ? 4500 : p->remote_port);
     else
         snprintf(k, len, "%s", a);
 }
