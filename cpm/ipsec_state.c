@@ -132,8 +132,11 @@ void ipsec_isa_down(struct cpm *cpm, const struct card_proc *isa)
         if (strcmp(t->isa, where) != 0)
             continue;
         Srlab__DynamicTunnel m = SRLAB__DYNAMIC_TUNNEL__INIT;
-        m.tunnel = t->name;
-        m.gateway = t->gateway;
+        char name[80], gw[40]; /* t goes with the update */
+        snprintf(name, sizeof name, "%s", t->name);
+        snprintf(gw, sizeof gw, "%s", t->gateway);
+        m.tunnel = name;
+        m.gateway = gw;
         m.up = false;
         ipsec_on_dynamic_tunnel(cpm, isa, &m);
     }

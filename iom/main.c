@@ -146,6 +146,7 @@ out:
     zloop_destroy(&iom->loop);
     iom_ports_free(iom);
     iom_config_free(iom);
+    zhashx_destroy(&iom->dyn_routes);
     for (size_t i = 0; i < reg.n_mdas; i++)
         free(infos[i].equipped_type);
     while (iom->free_pkts) {
