@@ -128,6 +128,7 @@ static void send_config(struct cpm *cpm, struct card_proc *c, const uint8_t *byt
     env.config_push = &push;
     if (bus_send_to(cpm->bus, c->identity, &env, &cpm->bus_stats) == 0) {
         c->pushed_generation = cpm->generation;
+        c->pushed_ms = zclock_mono();
         log_info("config_pushed", "card=%s generation=%lu bytes=%zu", log_q(c->identity),
                  (unsigned long)cpm->generation, len);
     } else {
@@ -165,6 +166,7 @@ static struct card_proc **snapshot(struct cpm *cpm)
 
 void cards_push_all(struct cpm *cpm, bool force)
 {
+    tgm_update(cpm); /* which ISAs carry each tunnel group now */
     struct card_proc **all = snapshot(cpm);
     for (struct card_proc **c = all; *c; c++)
         if ((*c)->state != CARD_DOWN)
@@ -241,6 +243,7 @@ static void on_config_ack(struct cpm *cpm, struct card_proc *c, const Srlab__Con
     }
     if (ack->generation > c->acked_generation)
         c->acked_generation = ack->generation;
+    c->acked_ms = zclock_mono();
     c->config_error[0] = 0;
     if (c->state == CARD_BOOTING && c->acked_generation >= c->pushed_generation)
         set_state(cpm, c, CARD_UP, "configured");

@@ -52,6 +52,7 @@ struct card_proc {
     struct port_state *ports;
     size_t n_ports;
     uint64_t heartbeats;
+    int64_t pushed_ms, acked_ms; /* monotonic: the last push sent, the last ack */
 };
 
 struct cli_session {
@@ -155,6 +156,10 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
  * manager of ISA failover decides it: primary, else backup; the first
  * active-mda-number members that are up). */
 int tunnel_group_active_isas(struct cpm *cpm, struct cfg_node *tg, const char **out, int max);
+/* ---- tgm.c: the tunnel-group manager ---- */
+void tgm_update(struct cpm *cpm);      /* cards came or went: decide the active ISAs */
+void tgm_tick(struct cpm *cpm);        /* failovers done? */
+void tgm_destroy(void);
 /* Tunnels of all types one ISA of the group may hold (isa-scale-mode). */
 long tunnel_group_limit(struct cfg_node *tg);
 

@@ -100,6 +100,7 @@ static int on_health(zloop_t *loop, int timer_id, void *arg)
     struct cpm *cpm = arg;
     cards_health_tick(cpm);
     query_tick(cpm);
+    tgm_tick(cpm);
     if (cpm->state_changed) {
         cpm->state_changed = false;
         cards_push_all(cpm, false);
@@ -255,6 +256,7 @@ out:
         cli_sessions_destroy(&cpm);
     query_destroy_all();
     ipsec_state_destroy();
+    tgm_destroy();
     zhashx_destroy(&cpm.tunnel_up);
     cfg_tree_free(&cpm.tree);
     cfg_store_close(&cpm.store);

@@ -50,11 +50,19 @@ expect_match "show mda text: MDA 1/2 down" "^      2     isa2-tunnel +up +down$"
 expect_eq "status: isa-1/2 killed by SIGKILL" "killed (KILL) False" \
   "$("$SRLAB" status -l $LAB --json | json "[(p['state'], p['running']) for n in d['nodes'] for p in n['processes'] if n['name']=='chassis-a' and p['name']=='isa-1/2'][0][0] + ' ' + str([p['running'] for n in d['nodes'] for p in n['processes'] if n['name']=='chassis-a' and p['name']=='isa-1/2'][0])")"
 expect_match "event log: Mda 1/2 failed, process exited" 'Mda 1/2.*|failed, reason: process exited' \
-  "$(cli chassis-a show log log-id 99 | head -8)"
+  "$(cli chassis-a show log log-id 99 | head -14)"
 expect_match "tunnel-group 1 fails over to backup 2/1" "^1 +single +1/2 +2/1 +2/1 +Up +Up" \
   "$(cli chassis-a show isa tunnel-group)"
+log=$(cli chassis-a show log log-id 99 | head -14)
+expect_match "event log: failover started, ISA 2/1 takes over" "failover started: ISA 1/2 down, ISA 2/1 takes over" "$log"
+wait_for 3 bash -c "$SRLAB cli -l $LAB chassis-a show log log-id 99 | grep -q 'failover done'"
+expect_match "event log: failover done, with the tunnel count" "failover done: ISA 2/1 carries 0 tunnels" \
+  "$(cli chassis-a show log log-id 99 | head -14)"
 check "srlab start chassis-a isa-1/2" "$SRLAB" start -l $LAB chassis-a isa-1/2
 if wait_for 5 isa_is up; then ok "MDA 1/2 up again after start"; else fail "MDA 1/2 up again after start"; fi
+sleep 0.3
+expect_match "the recovered primary waits as standby: no pre-emption" "^1 +single +1/2 +2/1 +2/1 +Up +Up" \
+  "$(cli chassis-a show isa tunnel-group)"
 
 # --- a bad config file changes nothing ------------------------------------------
 before=$(cli chassis-a admin display-config)
