@@ -7,16 +7,29 @@
 #include "cpm.h"
 #include "log.h"
 
-static bool backup_active(void *arg, int group)
+/* Which ISAs carry the group now: the tunnel-group manager's decision. */
+static bool isa_active(void *arg, int group, const char *isa)
 {
-    /* The tunnel-group manager (ISA failover) decides which ISA is active;
-     * until it exists the backup is active only when the primary is down. */
     struct cpm *cpm = arg;
     char g[8];
     snprintf(g, sizeof g, "%d", group);
     struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
-    const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
-    return tg && b && oper_mda_up(cpm, b) && !(p && oper_mda_up(cpm, p));
+    const char *act[16];
+    int n = tg ? tunnel_group_active_isas(cpm, tg, act, 16) : 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(act[i], isa) == 0)
+            return true;
+    return false;
+}
+
+static bool backup_active(void *arg, int group)
+{
+    struct cpm *cpm = arg;
+    char g[8];
+    snprintf(g, sizeof g, "%d", group);
+    struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+    const char *b = cfg_leaf(tg, "backup", "mda");
+    return b && isa_active(arg, group, b);
 }
 
 static bool ip_tunnel_up(void *arg, const char *name)
@@ -29,6 +42,7 @@ const struct cfg_oper *cpm_oper(struct cpm *cpm)
 {
     static struct cfg_oper oper;
     oper.tunnel_group_backup_active = backup_active;
+    oper.tunnel_group_isa_active = isa_active;
     oper.ip_tunnel_oper_up = ip_tunnel_up;
     oper.arg = cpm;
     return &oper;

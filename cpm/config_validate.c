@@ -431,14 +431,13 @@ static const struct cfg_node *tunnel_group_user(const struct vctx *v, const char
 
 static int rule_tunnel_group_changes(struct vctx *v, struct cfg_node *tg)
 {
-    bool was_up;
-    if (!cfg_txn_old_admin(v->txn, tg, &was_up) || !was_up || !tg->admin_up)
-        return 0;
-    /* The group stays up: the chapter lists what needs it shut down. */
+    /* The chapter lists what needs the group shut down: each change is
+     * judged by the group's state at its line, so a file may shut the
+     * group, change it and bring it up again. */
     struct cfg_node *primary = cfg_child(tg, "primary");
     const char *oldp = primary ? cfg_txn_old(v->txn, primary, "mda") : NULL;
-    bool primary_changed =
-        primary && primary->line && (!oldp || strcmp(oldp, cfg_get(primary, "mda")) != 0);
+    bool primary_changed = primary && primary->line && oldp && strcmp(oldp, cfg_get(primary, "mda")) != 0 &&
+                           cfg_txn_changed_while_up(v->txn, primary);
     if (primary_changed) {
         bool backup_active = v->oper && v->oper->tunnel_group_backup_active &&
                              v->oper->tunnel_group_backup_active(v->oper->arg, atoi(tg->key));
@@ -447,12 +446,20 @@ static int rule_tunnel_group_changes(struct vctx *v, struct cfg_node *tg)
                  "tunnel-group %s: the primary ISA may change only while the group is shut down "
                  "(or while its backup is active)", tg->key);
     }
+    /* the chapter: the backup may be added or changed unless the ISA it
+     * replaces is the one active for the group */
+    struct cfg_node *backup = cfg_child(tg, "backup");
+    const char *oldb = backup ? cfg_txn_old(v->txn, backup, "mda") : NULL;
+    if (backup && backup->line && oldb && strcmp(oldb, cfg_get(backup, "mda")) != 0 && v->oper &&
+        v->oper->tunnel_group_isa_active && v->oper->tunnel_group_isa_active(v->oper->arg, atoi(tg->key), oldb))
+        FAIL(v, backup, cfg_get(backup, "mda"), "tunnel-group %s: backup ISA %s is active for the group "
+             "and cannot be replaced now", tg->key, oldb);
     struct cfg_node *ma = cfg_child(tg, "multi-active");
-    if (ma && ma->line && cfg_txn_is_new(v->txn, ma))
+    if (ma && ma->line && cfg_txn_is_new(v->txn, ma) && cfg_txn_changed_while_up(v->txn, ma))
         FAIL(v, ma, "multi-active", "tunnel-group %s: shut the group down to change its mode",
              tg->key);
     struct cfg_node *amn = cfg_child(tg, "active-mda-number");
-    if (amn && amn->line) {
+    if (amn && amn->line && cfg_txn_changed_while_up(v->txn, amn)) {
         const char *old = cfg_txn_old(v->txn, amn, "count");
         if (!old || strcmp(old, cfg_get(amn, "count")))
             FAIL(v, amn, cfg_get(amn, "count"),

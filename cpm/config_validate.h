@@ -9,6 +9,7 @@
  * (offline checks: `cpm --check`). */
 struct cfg_oper {
     bool (*tunnel_group_backup_active)(void *arg, int group);
+    bool (*tunnel_group_isa_active)(void *arg, int group, const char *isa);
     bool (*ip_tunnel_oper_up)(void *arg, const char *name);
     void *arg;
 };

@@ -98,6 +98,10 @@ static int on_health(zloop_t *loop, int timer_id, void *arg)
     (void)loop;
     (void)timer_id;
     struct cpm *cpm = arg;
+    /* Heartbeats queued while cpm was busy (a large commit) prove the cards
+     * alive: read them before judging anyone dead. */
+    for (int i = 0; i < 100000 && (zsock_events(cpm->bus) & ZMQ_POLLIN); i++)
+        on_bus(loop, cpm->bus, cpm);
     cards_health_tick(cpm);
     query_tick(cpm);
     tgm_tick(cpm);

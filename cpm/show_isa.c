@@ -120,9 +120,30 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             json_str(j, "mode", multi ? "multi-active" : "single-active");
             json_str(j, "primary", p);
             json_str(j, "backup", b);
+            /* every ISA of the group: role, state, whether it carries tunnels */
             json_arr(j, "members");
-            cfg_each(m, tg, "mda")
-                json_str(j, NULL, cfg_get(m, "mda"));
+            const char *mem[20][2];
+            int nm = 0;
+            if (!multi) {
+                if (p)
+                    mem[nm][0] = p, mem[nm++][1] = "primary";
+                if (b)
+                    mem[nm][0] = b, mem[nm++][1] = "backup";
+            } else {
+                cfg_each(m, tg, "mda") if (nm < 20) mem[nm][0] = cfg_get(m, "mda"), mem[nm++][1] = "member";
+            }
+            for (int i = 0; i < nm; i++) {
+                bool active = false;
+                for (int k = 0; k < nact; k++)
+                    active |= strcmp(act[k], mem[i][0]) == 0;
+                json_obj(j, NULL);
+                json_str(j, "isa", mem[i][0]);
+                json_str(j, "role", mem[i][1]);
+                json_str(j, "oper", oper_mda_up(cpm, mem[i][0]) ? "up" : "down");
+                json_str(j, "activity", active ? "active" : "standby");
+                json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), mem[i][0]));
+                json_end(j);
+            }
             json_end(j);
             json_arr(j, "active_isas");
             for (int i = 0; i < nact; i++)

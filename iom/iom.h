@@ -388,7 +388,6 @@ void mirror_sap(struct iom *iom, const struct iom_if *ifp, const uint8_t *frame,
 void mirror_filter(struct iom *iom, const uint8_t *l3, size_t len, bool v6);
 void mirror_apply(struct iom *iom);
 void mirror_close_all(struct iom *iom);
-void mirror_flush(struct iom *iom);
 
 /* handoff.c */
 int handoff_init(struct iom *iom);

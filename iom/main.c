@@ -75,7 +75,6 @@ static int on_slow_tick(zloop_t *loop, int timer_id, void *arg)
     (void)timer_id;
     struct iom *iom = arg;
     nbr_tick(iom);
-    mirror_flush(iom);
     uint64_t now = mono_ms();
     for (struct iom_inst *i = iom->insts; i; i = i->next) {
         unsigned expired = reasm_expire(i->reasm, now, NULL, NULL);

@@ -1,34 +1,92 @@
 /* Mirroring: `configure mirror mirror-dest N` with `debug mirror-source N`
  * sources (a port, a SAP or an IP filter entry, ingress and/or egress)
- * copies the matching frames into a pcap file in the run directory. */
+ * copies the matching frames into a pcap file in the run directory.
+ * Every IOM of the chassis may write to the same file, so each record goes
+ * out in one write() on an O_APPEND descriptor (atomic between processes)
+ * and the file header is written once, under an exclusive flock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "iom.h"
 #include "log.h"
 
+#define PCAP_MAGIC 0xa1b2c3d4u
+#define PCAP_HDR_LEN 24
+#define PCAP_REC_HDR_LEN 16
+
 struct mirror_out {
     uint32_t id;
-    pcap_t *dead;
-    pcap_dumper_t *dump;
+    int fd;
     uint64_t frames;
 };
 
 static struct mirror_out *dest(struct iom *iom, uint32_t id)
 {
     for (size_t i = 0; i < iom->n_mirrors; i++)
-        if (iom->mirrors[i].id == id && iom->mirrors[i].dump)
+        if (iom->mirrors[i].id == id && iom->mirrors[i].fd >= 0)
             return &iom->mirrors[i];
     return NULL;
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4); /* pcap files are in the writer's byte order */
+}
+
 static void write_frame(struct mirror_out *m, const uint8_t *frame, size_t len)
 {
-    struct pcap_pkthdr h;
-    gettimeofday(&h.ts, NULL);
-    h.caplen = h.len = (bpf_u_int32)len;
-    pcap_dump((u_char *)m->dump, &h, frame);
-    m->frames++;
+    static uint8_t rec[PCAP_REC_HDR_LEN + ETH_HDR_LEN + PKT_MAX];
+    if (len > sizeof rec - PCAP_REC_HDR_LEN)
+        len = sizeof rec - PCAP_REC_HDR_LEN;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    put32(rec, (uint32_t)tv.tv_sec);
+    put32(rec + 4, (uint32_t)tv.tv_usec);
+    put32(rec + 8, (uint32_t)len);
+    put32(rec + 12, (uint32_t)len);
+    memcpy(rec + PCAP_REC_HDR_LEN, frame, len);
+    ssize_t w = write(m->fd, rec, PCAP_REC_HDR_LEN + len);
+    if (w != (ssize_t)(PCAP_REC_HDR_LEN + len))
+        log_warn("mirror_write_failed", "dest=%u reason=%s", m->id,
+                 log_q(w < 0 ? strerror(errno) : "short write"));
+    else
+        m->frames++;
+}
+
+/* Opens the destination file for appending; the first opener writes the
+ * pcap file header. */
+static int open_dest(const char *file)
+{
+    int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+        close(fd);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        uint8_t h[PCAP_HDR_LEN];
+        put32(h, PCAP_MAGIC);
+        uint16_t major = 2, minor = 4;
+        memcpy(h + 4, &major, 2);
+        memcpy(h + 6, &minor, 2);
+        put32(h + 8, 0);
+        put32(h + 12, 0);
+        put32(h + 16, PKT_MAX + ETH_HDR_LEN);
+        put32(h + 20, DLT_EN10MB);
+        if (write(fd, h, sizeof h) != (ssize_t)sizeof h) {
+            close(fd);
+            return -1;
+        }
+    }
+    flock(fd, LOCK_UN);
+    return fd;
 }
 
 void mirror_port(struct iom *iom, int port, const uint8_t *frame, size_t len, bool ingress)
@@ -94,12 +152,9 @@ void mirror_filter(struct iom *iom, const uint8_t *l3, size_t len, bool v6)
 
 void mirror_close_all(struct iom *iom)
 {
-    for (size_t i = 0; i < iom->n_mirrors; i++) {
-        if (iom->mirrors[i].dump)
-            pcap_dump_close(iom->mirrors[i].dump);
-        if (iom->mirrors[i].dead)
-            pcap_close(iom->mirrors[i].dead);
-    }
+    for (size_t i = 0; i < iom->n_mirrors; i++)
+        if (iom->mirrors[i].fd >= 0)
+            close(iom->mirrors[i].fd);
     free(iom->mirrors);
     iom->mirrors = NULL;
     iom->n_mirrors = 0;
@@ -119,35 +174,23 @@ void mirror_apply(struct iom *iom)
             continue;
         struct mirror_out *old = NULL;
         for (size_t k = 0; k < iom->n_mirrors; k++)
-            if (iom->mirrors[k].id == d->id && iom->mirrors[k].dump)
+            if (iom->mirrors[k].id == d->id && iom->mirrors[k].fd >= 0)
                 old = &iom->mirrors[k];
         if (old) {
             next[n++] = *old;
-            old->dump = NULL;
-            old->dead = NULL;
+            old->fd = -1;
             continue;
         }
-        pcap_t *dead = pcap_open_dead(DLT_EN10MB, PKT_MAX + ETH_HDR_LEN);
-        pcap_dumper_t *dump = dead ? pcap_dump_open_append(dead, d->file) : NULL;
-        if (!dump) {
+        int fd = open_dest(d->file);
+        if (fd < 0) {
             log_warn("mirror_open_failed", "dest=%u file=%s reason=%s", d->id, log_q(d->file),
-                     log_q(dead ? pcap_geterr(dead) : "pcap"));
-            if (dead)
-                pcap_close(dead);
+                     log_q(strerror(errno)));
             continue;
         }
         log_info("mirror_open", "dest=%u file=%s", d->id, log_q(d->file));
-        next[n++] = (struct mirror_out){ .id = d->id, .dead = dead, .dump = dump };
+        next[n++] = (struct mirror_out){ .id = d->id, .fd = fd };
     }
     mirror_close_all(iom);
     iom->mirrors = next;
     iom->n_mirrors = n;
-}
-
-/* Called from a timer: readers of the files see frames promptly. */
-void mirror_flush(struct iom *iom)
-{
-    for (size_t i = 0; i < iom->n_mirrors; i++)
-        if (iom->mirrors[i].dump)
-            pcap_dump_flush(iom->mirrors[i].dump);
 }

@@ -192,6 +192,10 @@ void tunnel_private_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, c
         tunnel_drop(isa, t, TD_INNER);
         return;
     }
+    if (t->ipsec && t->dynamic && !t->out_sa) {
+        tunnel_drop(isa, t, TD_ESP_NO_SA); /* IKE has not keyed it (yet) */
+        return;
+    }
     if ((in[0] >> 4) == 6) {
         struct ip6_view v6;
         if (ip6_parse(in, len, &v6) != PKT_OK) {
