@@ -47,7 +47,7 @@ ISA_LIB_O := $(call obj,$(filter-out isa/main.c,$(ISA_SRC)))
 MCS_LIB_O := $(call obj,$(filter-out mcs/main.c,$(MCS_SRC)))
 SRL_LIB_O := $(call obj,$(filter-out tools/srlab/main.c,$(SRL_SRC)))
 
-PROGS := $(BIN)/cpm $(BIN)/iom $(BIN)/isa $(BIN)/mcs $(BIN)/srlab $(BIN)/udpblast
+PROGS := $(BIN)/cpm $(BIN)/iom $(BIN)/isa $(BIN)/mcs $(BIN)/srlab $(BIN)/udpblast $(BIN)/ikeload
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -98,6 +98,11 @@ $(BIN)/udpblast: tools/udpblast.c
 	@mkdir -p $(BIN)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+# The IKEv2 load generator speaks through the ISA's own codec and crypto.
+$(BIN)/ikeload: tools/ikeload.c $(BUILD)/isa/ike_msg.o $(BUILD)/isa/ike_crypto.o $(LIB_O)
+	@mkdir -p $(BIN)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # Unit tests link against every process's code minus its main().
 $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LIB_O) $(SRL_LIB_O) $(LIB_O)

@@ -289,7 +289,9 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
     s->init_resp = malloc(out);
     memcpy(s->init_resp, buf, out);
     s->init_resp_len = out;
-    sa->resp_msg = buf;
+    uint8_t *fit = realloc(buf, out); /* kept for duplicates: its own size */
+    sa->resp_msg = fit ? fit : buf;
+    buf = sa->resp_msg;
     sa->resp_len = out;
     ike_half_open_add(isa, sa);
     ike_send_path(isa, &sa->path, buf, out);

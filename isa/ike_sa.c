@@ -430,6 +430,11 @@ int ike_send_protected(struct isa *isa, struct ike_sa *sa, uint8_t exchange, boo
         memcpy(last_inner, inner, inner_len);
     last_inner_len = inner_len;
     last_first = first;
+    /* the message is kept (retransmission, duplicate requests): only its
+     * own size, not the build buffer's, for tens of thousands of SAs */
+    uint8_t *fit = realloc(buf, len);
+    if (fit)
+        buf = fit;
     if (response) {
         free(sa->resp_msg);
         sa->resp_msg = buf;

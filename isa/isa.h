@@ -80,6 +80,14 @@ struct policy_entry {
 #define TUNNEL_MAX_SAS 16     /* manual keying */
 #define TUNNEL_MAX_POLICY 32
 
+/* The drops of a tunnel already reported in an event, per reason, and when;
+ * `pending`: some are held back by the rate limit. */
+struct tunnel_told {
+    uint64_t count[TD_MAX];
+    uint64_t ms[TD_MAX];
+    bool pending;
+};
+
 struct isa_tunnel {
     char name[80];
     bool ipsec;                /* static IPsec; otherwise GRE (gre) or IP-IP */
@@ -102,8 +110,7 @@ struct isa_tunnel {
     uint8_t priv4[4], priv6[16];
     uint64_t encap_pkts, encap_octets, decap_pkts, decap_octets, frags_sent, reassembled;
     uint64_t drops[TD_MAX];
-    uint64_t told[TD_MAX];     /* drops already reported in an event */
-    uint64_t told_ms[TD_MAX];
+    struct tunnel_told *told;  /* drop events sent: made at the first drop */
     bool seen;                 /* still configured (apply) */
     /* IPsec */
     struct isa_sa *sas;        /* manual, or installed by IKE */

@@ -45,7 +45,7 @@ void tunnel_event(struct isa *isa, unsigned severity, unsigned event_id, const c
 /* Reports the drops of one reason counted since the last report. */
 static void report_drops(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d, uint64_t now)
 {
-    uint64_t n = t->drops[d] - t->told[d];
+    uint64_t n = t->drops[d] - t->told->count[d];
     if (!n)
         return;
     char text[200];
@@ -55,16 +55,20 @@ static void report_drops(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop
     log_warn("tunnel_drop", "tunnel=%s reason=%s count=%lu", log_q(t->name), tunnel_drop_name(d),
              (unsigned long)n);
     tunnel_event(isa, d == TD_DOWN ? 2 : 3, EVENT_DROP_BASE + d, t->name, text);
-    t->told[d] = t->drops[d];
-    t->told_ms[d] = now;
+    t->told->count[d] = t->drops[d];
+    t->told->ms[d] = now;
 }
 
 void tunnel_drop(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d)
 {
     t->drops[d]++;
+    if (!t->told && !(t->told = calloc(1, sizeof *t->told)))
+        return;
     uint64_t now = (uint64_t)zclock_mono();
-    if (!t->told_ms[d] || now - t->told_ms[d] >= EVENT_INTERVAL_MS)
+    if (!t->told->ms[d] || now - t->told->ms[d] >= EVENT_INTERVAL_MS)
         report_drops(isa, t, d, now);
+    else
+        t->told->pending = true;
 }
 
 static void private_key(char *k, size_t len, uint32_t svc, const char *interface, const char *tunnel)
@@ -260,6 +264,7 @@ static void tunnel_free(struct isa_tunnel *t)
     free(t->sas);
     free(t->policy);
     free(t->ike_pol);
+    free(t->told);
     free(t);
 }
 
@@ -341,9 +346,17 @@ void tunnels_tick(struct isa *isa, uint64_t now_ms)
                 tunnel_drop(isa, t, TD_REASM_TIMEOUT);
         }
         /* what was held back by the rate limit */
-        for (int d = 0; d < TD_MAX; d++)
-            if (t->drops[d] != t->told[d] && now_ms - t->told_ms[d] >= EVENT_INTERVAL_MS)
-                report_drops(isa, t, d, now_ms);
+        if (t->told && t->told->pending) {
+            t->told->pending = false;
+            for (int d = 0; d < TD_MAX; d++) {
+                if (t->drops[d] == t->told->count[d])
+                    continue;
+                if (now_ms - t->told->ms[d] >= EVENT_INTERVAL_MS)
+                    report_drops(isa, t, d, now_ms);
+                else
+                    t->told->pending = true;
+            }
+        }
         if (t->ipsec)
             ipsec_tick(isa, t, now_ms);
     }
