@@ -319,6 +319,8 @@ void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
         }
         c->last_seen_ms = zclock_mono();
         c->heartbeats++;
+        c->mem_used = env->heartbeat->mem_used_bytes;
+        c->mem_capacity = env->heartbeat->mem_capacity_bytes;
         break;
     case SRLAB__ENVELOPE__BODY_CONFIG_ACK:
         if (c && c->state != CARD_DOWN)

@@ -52,6 +52,7 @@ struct card_proc {
     struct port_state *ports;
     size_t n_ports;
     uint64_t heartbeats;
+    uint64_t mem_used, mem_capacity; /* isa: from its heartbeats */
     int64_t pushed_ms, acked_ms; /* monotonic: the last push sent, the last ack */
 };
 
@@ -199,6 +200,7 @@ int gateways_resolve(struct cpm *cpm, struct gw_view **out);
 struct arena;
 /* ---- ipsec_state.c: dynamic tunnels, reverse routes, the session log ---- */
 void ipsec_on_dynamic_tunnel(struct cpm *cpm, const struct card_proc *isa, const Srlab__DynamicTunnel *m);
+int ipsec_dynamic_on(const char *isa);
 void ipsec_isa_down(struct cpm *cpm, const struct card_proc *isa);
 void ipsec_push_routes(struct arena *a, Srlab__CardConfig *cfg);
 void ipsec_state_destroy(void);

@@ -15,7 +15,7 @@
 struct dyn_tunnel {
     char name[80], gateway[40], peer[48], peer_id[80], iface[40], isa[8];
     uint32_t peer_port, svc;
-    char routes[MAX_ROUTES][48];
+    char (*routes)[48];        /* n_routes of them: tens of thousands of tunnels */
     unsigned n_routes;
     int64_t since_ms;
 };
@@ -24,7 +24,10 @@ static zhashx_t *tunnels; /* name -> struct dyn_tunnel */
 
 static void dyn_free(void **item)
 {
-    free(*item);
+    struct dyn_tunnel *t = *item;
+    if (t)
+        free(t->routes);
+    free(t);
     *item = NULL;
 }
 
@@ -86,6 +89,8 @@ void ipsec_on_dynamic_tunnel(struct cpm *cpm, const struct card_proc *isa, const
     Srlab__RouteUpdate u = SRLAB__ROUTE_UPDATE__INIT;
     struct dyn_tunnel *t = zhashx_lookup(table(), m->tunnel);
     struct dyn_tunnel next = { 0 };
+    char routes[MAX_ROUTES][48];
+    next.routes = routes;
     snprintf(next.name, sizeof next.name, "%s", m->tunnel);
     snprintf(next.gateway, sizeof next.gateway, "%s", m->gateway);
     snprintf(next.peer, sizeof next.peer, "%s", m->peer);
@@ -111,14 +116,29 @@ void ipsec_on_dynamic_tunnel(struct cpm *cpm, const struct card_proc *isa, const
         log_info("dynamic_tunnel", "tunnel=%s gateway=%s up=no", log_q(m->tunnel), log_q(m->gateway));
     } else {
         if (!t) {
-            t = malloc(sizeof *t);
+            t = calloc(1, sizeof *t);
             zhashx_insert(table(), next.name, t);
         }
+        free(t->routes);
+        next.routes = NULL;
+        if (next.n_routes && (next.routes = malloc(next.n_routes * sizeof *next.routes)))
+            memcpy(next.routes, routes, next.n_routes * sizeof *next.routes);
+        if (!next.routes)
+            next.n_routes = 0;
         *t = next;
         log_info("dynamic_tunnel", "tunnel=%s gateway=%s up=yes routes=%u", log_q(m->tunnel),
                  log_q(m->gateway), next.n_routes);
     }
     arena_free(&a);
+}
+
+/* Dynamic tunnels held by ISA "S/M". */
+int ipsec_dynamic_on(const char *isa)
+{
+    int n = 0;
+    for (struct dyn_tunnel *t = zhashx_first(table()); t; t = zhashx_next(table()))
+        n += strcmp(t->isa, isa) == 0;
+    return n;
 }
 
 /* An ISA went: its dynamic tunnels, and their routes, with it. */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "card.h"
 #include "cpm.h"
 
 static long scale_limit(const char *mode)
@@ -19,13 +20,34 @@ long tunnel_group_limit(struct cfg_node *tg)
     return scale_limit(cfg_get(tg, "mode"));
 }
 
-/* Tunnels of group `group` placed on `isa` (NULL: on any ISA). */
-static int tunnels_on(const struct tunnel_view *tv, int n, unsigned group, const char *isa)
+/* Tunnels of group `group` placed on `isa` (NULL: on any ISA): configured
+ * ones, and the dynamic tunnels of gateways on the ISAs active for it. */
+static int tunnels_on(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_view *tv, int n,
+                      const char *isa)
 {
+    unsigned group = (unsigned)atoi(tg->key);
     int c = 0;
     for (int i = 0; i < n; i++)
         c += tv[i].group == group && tv[i].isa[0] && (!isa || strcmp(tv[i].isa, isa) == 0);
+    const char *act[16];
+    int nact = tunnel_group_active_isas(cpm, tg, act, 16);
+    for (int k = 0; k < nact; k++)
+        if (!isa || strcmp(isa, act[k]) == 0)
+            c += ipsec_dynamic_on(act[k]);
     return c;
+}
+
+/* An ISA's memory as its last heartbeat gave it; false when unknown. */
+static bool isa_memory(struct cpm *cpm, const char *slot_mda, uint64_t *used, uint64_t *cap)
+{
+    char id[24];
+    snprintf(id, sizeof id, "isa-%s", slot_mda);
+    const struct card_proc *c = cards_get(cpm, id);
+    if (!c || c->state == CARD_DOWN || !c->mem_capacity)
+        return false;
+    *used = c->mem_used;
+    *cap = c->mem_capacity;
+    return true;
 }
 
 static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_view *tv, int ntv,
@@ -56,7 +78,7 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_vie
     sb_printf(out, "IPsec Resp. Only   : %s\n",
               cfg_child(tg, "ipsec-responder-only") ? "yes" : "no");
     show_rule(out, '-');
-    sb_puts(out, "ISA      Role          Oper      Activity   Tunnels    Max Tunnels\n");
+    sb_puts(out, "ISA      Role      Oper  Activity  Tunnels  Max Tun.  Memory MiB    Used\n");
     show_rule(out, '-');
     long limit = scale_limit(mode);
     const char *members[20][2];
@@ -75,10 +97,20 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_vie
         bool active = false;
         for (int k = 0; k < nact; k++)
             active |= strcmp(act[k], members[i][0]) == 0;
-        show_row(out, "%-8s %-13s %-9s %-10s %-10d %ld", members[i][0], members[i][1],
+        uint64_t used, cap;
+        char mib[24] = "-", pct[8] = "-", mem[40];
+        if (isa_memory(cpm, members[i][0], &used, &cap)) {
+            snprintf(mib, sizeof mib, "%.1f/%.0f", (double)used / (1 << 20), (double)cap / (1 << 20));
+            snprintf(pct, sizeof pct, "%lu%%", (unsigned long)(used * 100 / cap));
+        }
+        snprintf(mem, sizeof mem, "%-13s %s", mib, pct);
+        show_row(out, "%-8s %-9s %-5s %-9s %-8d %-9ld %s", members[i][0], members[i][1],
                  oper_mda_up(cpm, members[i][0]) ? "up" : "down", active ? "active" : "standby",
-                 tunnels_on(tv, ntv, (unsigned)atoi(tg->key), members[i][0]), limit);
+                 tunnels_on(cpm, tg, tv, ntv, members[i][0]), limit, mem);
     }
+    show_rule(out, '-');
+    sb_printf(out, "Memory thresholds  : low-watermark %d%%, high-watermark %d%%, max-threshold %d%%\n",
+              ISA_MEM_LOW_PCT, ISA_MEM_HIGH_PCT, ISA_MEM_MAX_PCT);
     show_rule(out, '=');
 }
 
@@ -141,7 +173,13 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
                 json_str(j, "role", mem[i][1]);
                 json_str(j, "oper", oper_mda_up(cpm, mem[i][0]) ? "up" : "down");
                 json_str(j, "activity", active ? "active" : "standby");
-                json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), mem[i][0]));
+                json_int(j, "tunnels", tunnels_on(cpm, tg, tv, ntv, mem[i][0]));
+                uint64_t used, cap;
+                if (isa_memory(cpm, mem[i][0], &used, &cap)) {
+                    json_uint(j, "memory_used_bytes", used);
+                    json_uint(j, "memory_bytes", cap);
+                    json_uint(j, "memory_used_percent", used * 100 / cap);
+                }
                 json_end(j);
             }
             json_end(j);
@@ -152,14 +190,14 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             json_str(j, "admin_state", tg->admin_up ? "up" : "down");
             json_str(j, "oper_state", oper);
             json_str(j, "oper_flags", flags);
-            json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), NULL));
+            json_int(j, "tunnels", tunnels_on(cpm, tg, tv, ntv, NULL));
             json_int(j, "max_tunnels", max);
             json_int(j, "tunnels_per_isa_limit", limit);
             json_arr(j, "isa_tunnels");
             for (int k = 0; k < nact; k++) {
                 json_obj(j, NULL);
                 json_str(j, "isa", act[k]);
-                json_int(j, "tunnels", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), act[k]));
+                json_int(j, "tunnels", tunnels_on(cpm, tg, tv, ntv, act[k]));
                 json_end(j);
             }
             json_end(j);
@@ -175,7 +213,7 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             snprintf(actives + strlen(actives), sizeof actives - strlen(actives), "%s%s",
                      i ? " " : "", act[i]);
         char tun[24];
-        snprintf(tun, sizeof tun, "%d/%ld", tunnels_on(tv, ntv, (unsigned)atoi(tg->key), NULL), max);
+        snprintf(tun, sizeof tun, "%d/%ld", tunnels_on(cpm, tg, tv, ntv, NULL), max);
         show_row(out, "%-4s %-7s %-8s %-8s %-20s %-6s %-6s %s", tg->key,
                   multi ? "multi" : "single", p ? p : "-", b ? b : "-",
                   actives[0] ? actives : "-", tg->admin_up ? "Up" : "Down",

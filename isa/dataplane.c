@@ -313,6 +313,7 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
         { "ike-invalid-ke", offsetof(struct isa, ike_invalid_ke) },
         { "ike-no-proposal-chosen", offsetof(struct isa, ike_no_proposal) },
         { "ike-dpd-answered", offsetof(struct isa, ike_dpd_answered) },
+        { "ike-rejected-memory-full", offsetof(struct isa, ike_mem_rejected) },
     };
     for (size_t i = 0; i < sizeof ike_counts / sizeof ike_counts[0]; i++) {
         uint64_t v = *(const uint64_t *)((const char *)isa + ike_counts[i].off);

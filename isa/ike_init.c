@@ -180,6 +180,12 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
             ike_send_path(isa, path, old->resp_msg, old->resp_len);
         return;
     }
+    if (isa->mem_full) { /* the chapter: above the max-threshold no new IKE state */
+        isa->ike_mem_rejected++;
+        if (t)
+            tunnel_drop(isa, t, TD_IKE_MEMORY);
+        return;
+    }
     if (ike_parse_payloads(h->next, msg + IKE_HDR_LEN, len - IKE_HDR_LEN, &msg_in) != IKE_MSG_OK ||
         !ike_msg_has(&msg_in, IKE_PL_SA) || !ike_msg_has(&msg_in, IKE_PL_KE) ||
         !ike_msg_has(&msg_in, IKE_PL_NONCE)) {

@@ -761,6 +761,11 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
         if (t->dynamic && t->auto_establish && t->oper_up && !t->ike_sa && !t->gw &&
             now_ms >= t->next_attempt_ms) {
             t->next_attempt_ms = now_ms + 5000;
+            if (isa->mem_full) {
+                isa->ike_mem_rejected++;
+                tunnel_drop(isa, t, TD_IKE_MEMORY);
+                continue;
+            }
             ike_initiate(isa, t);
         }
     }

@@ -50,7 +50,8 @@
     X(IKE_DECRYPT, "ike-decrypt-failed")                                                       \
     X(IKE_AUTH, "ike-authentication-failed")                                                   \
     X(IKE_NO_PROPOSAL, "ike-no-proposal-chosen")                                               \
-    X(IKE_TS, "ike-ts-unacceptable")
+    X(IKE_TS, "ike-ts-unacceptable")                                                           \
+    X(IKE_MEMORY, "ike-rejected-memory-full")
 
 enum tunnel_drop {
 #define X(id, name) TD_##id,
@@ -164,8 +165,17 @@ struct isa {
     struct ike_engine *ike;
     uint64_t ike_malformed, ike_blocked, ike_unknown_spi, ike_retransmits_answered, ike_bad_msg_id,
         ike_unknown_exchange, ike_retransmits, ike_frag_timeouts, ike_cookies_sent, ike_half_open_drops,
-        ike_invalid_ke, ike_no_proposal, ike_dpd_answered;
+        ike_invalid_ke, ike_no_proposal, ike_dpd_answered, ike_mem_rejected;
+    /* memory watch (mem.c) */
+    uint64_t mem_capacity, mem_used, mem_next_ms;
+    bool mem_high;             /* above the high-watermark, not yet below the low one */
+    bool mem_full;             /* above the max-threshold: new IKE states rejected */
 };
+
+/* mem.c (thresholds: lib/card.h) */
+#define ISA_MEMORY_MB_DEFAULT 4096
+void isa_mem_update(struct isa *isa, uint64_t used);
+void isa_mem_tick(struct isa *isa, uint64_t now_ms);
 
 /* dataplane.c */
 void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg);

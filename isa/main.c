@@ -1,7 +1,7 @@
 /* isa: one ISA MDA (isa-tunnel / isa2-tunnel) of a chassis.
- *   isa --rundir DIR --name isa-S/M --slot S --mda M --type MDA-TYPE
- * Registers with cpm and runs the tunnel-group configuration it is given.
- * Tunnels (GRE, IP-IP, IPsec) arrive with later features. */
+ *   isa --rundir DIR --name isa-S/M --slot S --mda M --type MDA-TYPE [--memory-mb N]
+ * Registers with cpm and runs the tunnel-group configuration it is given:
+ * GRE, IP-IP and IPsec tunnels, IKEv2, within N MiB of card memory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +43,7 @@ static int on_tick(zloop_t *loop, int timer_id, void *arg)
     (void)loop;
     (void)timer_id;
     tunnels_tick(arg, (uint64_t)zclock_mono());
+    isa_mem_tick(arg, (uint64_t)zclock_mono());
     isa_flush(arg); /* what the timers sent (NAT keepalives) */
     return 0;
 }
@@ -51,12 +52,13 @@ int main(int argc, char **argv)
 {
     struct card_args a;
     if (card_parse_args(argc, argv, &a) != 0 || !a.slot || !a.mda || !a.type) {
-        fprintf(stderr, "usage: isa --rundir DIR --name isa-S/M --slot S --mda M --type TYPE\n");
+        fprintf(stderr, "usage: isa --rundir DIR --name isa-S/M --slot S --mda M --type TYPE [--memory-mb N]\n");
         return 2;
     }
     card_open_log(a.rundir, a.name);
     zsys_set_logstream(NULL);
     struct isa isa = { .rundir = a.rundir, .slot = a.slot, .mda = a.mda, .dp_fd = -1 };
+    isa.mem_capacity = (uint64_t)(a.memory_mb ? a.memory_mb : ISA_MEMORY_MB_DEFAULT) << 20;
     snprintf(isa.name, sizeof isa.name, "isa-%u/%u", a.slot % 100, a.mda % 10);
     Srlab__Register reg = SRLAB__REGISTER__INIT;
     reg.role = SRLAB__ROLE__ROLE_ISA;

@@ -20,6 +20,7 @@ struct card {
     bool registered;
     uint64_t generation;
     uint64_t hb_seq;
+    uint64_t mem_used, mem_capacity;
     int64_t last_register_ms;
     int timer_id;
     struct bus_stats stats;
@@ -43,6 +44,8 @@ static void send_heartbeat(struct card *self)
     Srlab__Heartbeat hb = SRLAB__HEARTBEAT__INIT;
     hb.seq = ++self->hb_seq;
     hb.config_generation = self->generation;
+    hb.mem_used_bytes = self->mem_used;
+    hb.mem_capacity_bytes = self->mem_capacity;
     env.body_case = SRLAB__ENVELOPE__BODY_HEARTBEAT;
     env.heartbeat = &hb;
     bus_send(self->dealer, NULL, &env, &self->stats);
@@ -200,13 +203,19 @@ const struct bus_stats *card_bus_stats(const struct card *self)
     return &self->stats;
 }
 
+void card_set_memory(struct card *self, uint64_t used, uint64_t capacity)
+{
+    self->mem_used = used;
+    self->mem_capacity = capacity;
+}
+
 int card_parse_args(int argc, char **argv, struct card_args *out)
 {
     static const struct option opts[] = {
         { "rundir", required_argument, NULL, 'r' }, { "name", required_argument, NULL, 'n' },
         { "slot", required_argument, NULL, 's' },   { "mda", required_argument, NULL, 'm' },
         { "type", required_argument, NULL, 't' },   { "mdas", required_argument, NULL, 'M' },
-        { NULL, 0, NULL, 0 },
+        { "memory-mb", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
     };
     memset(out, 0, sizeof *out);
     int c;
@@ -218,6 +227,15 @@ int card_parse_args(int argc, char **argv, struct card_args *out)
         case 'n': out->name = optarg; break;
         case 't': out->type = optarg; break;
         case 'M': out->mdas = optarg; break;
+        case 'e': {
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end || v < 8 || v > 1048576) {
+                fprintf(stderr, "%s: bad --memory-mb '%s' (8..1048576)\n", argv[0], optarg);
+                return -1;
+            }
+            out->memory_mb = (unsigned)v;
+            break;
+        }
         case 's':
         case 'm': {
             unsigned long v = strtoul(optarg, &end, 10);

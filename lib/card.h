@@ -30,16 +30,27 @@ struct card *card_new(zloop_t *loop, const char *endpoint, const char *identity,
 void card_destroy(struct card **self);
 int card_send(struct card *self, bus_msg_t *env);
 bool card_is_registered(const struct card *self);
+/* A tunnel ISA's three fixed memory thresholds (the chapter), percent of
+ * its memory: above high the alarm is raised, below low it clears; above
+ * max new IKE states are rejected. */
+#define ISA_MEM_LOW_PCT 80
+#define ISA_MEM_HIGH_PCT 90
+#define ISA_MEM_MAX_PCT 95
+
+/* Memory figures carried by the next heartbeats (ISAs). */
+void card_set_memory(struct card *self, uint64_t used, uint64_t capacity);
 const struct bus_stats *card_bus_stats(const struct card *self);
 
 /* The usual command line of a card process:
- *   --rundir DIR --name NAME [--slot N] [--mda N] [--type T] [--mdas 1=TYPE,2=TYPE] */
+ *   --rundir DIR --name NAME [--slot N] [--mda N] [--type T] [--mdas 1=TYPE,2=TYPE]
+ *   [--memory-mb N] */
 struct card_args {
     const char *rundir;
     const char *name;
     unsigned slot, mda;
     const char *type;
     const char *mdas;
+    unsigned memory_mb;        /* 0: not given */
 };
 int card_parse_args(int argc, char **argv, struct card_args *out);
 

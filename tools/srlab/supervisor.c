@@ -199,6 +199,8 @@ static void plan_chassis(struct sup *s, const struct topo_node *n)
             add_arg(p, "--slot=%u", slot);
             add_arg(p, "--mda=%u", mda);
             add_arg(p, "--type=%s", type);
+            if (n->isa_memory_mb)
+                add_arg(p, "--memory-mb=%u", n->isa_memory_mb);
         } else {
             add_arg(p, "%s/mcs", bin);
             add_arg(p, "--rundir=%s", p->nodedir);

@@ -336,7 +336,8 @@ static int parse_node(struct tctx *c, const char *name, const struct ynode *body
     snprintf(sub, sizeof sub, "%s.kind", path);
     if (get_str(c, sub, map_get(body, "kind"), kind, sizeof kind))
         return -1;
-    static const char *const sr_keys[] = { "kind", "config", "cards", "mcs", "restart", NULL };
+    static const char *const sr_keys[] = { "kind", "config", "cards", "mcs", "restart",
+                                           "isa-memory-mb", NULL };
     static const char *const linux_keys[] = { "kind", "exec", NULL };
     static const char *const bridge_keys[] = { "kind", NULL };
     static const char *const swan_keys[] = { "kind", "swanctl", "strongswan-conf", "exec",
@@ -384,6 +385,11 @@ static int parse_node(struct tctx *c, const char *name, const struct ynode *body
         if (strcmp(b, "true") && strcmp(b, "false"))
             return fail(c, sub, v, "expected true or false");
         n->mcs = strcmp(b, "true") == 0;
+    }
+    if ((v = map_get(body, "isa-memory-mb"))) {
+        snprintf(sub, sizeof sub, "%s.isa-memory-mb", path);
+        if (get_uint(c, sub, v, 8, 1048576, &n->isa_memory_mb))
+            return -1;
     }
     if ((v = map_get(body, "config"))) {
         char f[PATH_MAX];

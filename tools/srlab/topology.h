@@ -35,6 +35,7 @@ struct topo_node {
     struct topo_card cards[TOPO_MAX_CARDS];
     int n_cards;
     bool mcs;                  /* sr: run mcs (default yes) */
+    unsigned isa_memory_mb;    /* sr: each ISA's memory (0: the isa's default) */
     char **exec;               /* linux: shell commands run in the namespace */
     int n_exec;
     char *swanctl;             /* strongswan: swanctl.conf, absolute path */
