@@ -315,6 +315,11 @@ struct isa_tunnel *ike_gw_tunnel_new(struct isa *isa, struct ike_gw *gw, struct 
 void ike_gw_tunnel_free(struct isa *isa, struct isa_tunnel *t);
 /* Reverse routes of a dynamic tunnel's CHILD SA, to cpm (and the IOMs). */
 void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa *c, bool up);
+
+/* ike_routes.c: the reverse-route index (ranges of struct ike_range, isa.h) */
+bool ike_routes_clash(struct isa *isa, const struct isa_tunnel *t, const struct ike_sel *sel);
+void ike_routes_set(struct isa *isa, struct isa_tunnel *t, const struct ike_range *ranges, unsigned n);
+void ike_routes_free(struct isa *isa);
 /* Lockout (the chapter): true when the source is blocked. */
 bool ike_lockout_blocked(struct isa *isa, const struct ike_policy *pol, const struct ike_path *p);
 void ike_lockout_failure(struct isa *isa, const struct ike_policy *pol, const struct ike_path *p);

@@ -174,8 +174,9 @@ void ike_auth_request(struct isa *isa, struct ike_sa *sa, const struct ike_hdr *
     ike_sa_established(isa, sa);
     ike_log_event(isa, sa, "ike-sa-up", "responder");
     if (err) {
-        snprintf(why, sizeof why, "no CHILD SA: %s", ike_notify_name(err));
-        ike_log_event(isa, sa, "child-sa-refused", why);
+        char text[160];
+        snprintf(text, sizeof text, "no CHILD SA: %s%s%s", ike_notify_name(err), why[0] ? ": " : "", why);
+        ike_log_event(isa, sa, "child-sa-refused", text);
         if (sa->tunnel)
             tunnel_drop(isa, sa->tunnel, err == IKE_N_NO_PROPOSAL_CHOSEN ? TD_IKE_NO_PROPOSAL : TD_IKE_TS);
     }

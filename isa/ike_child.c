@@ -384,6 +384,16 @@ bool ike_ts_allows(const struct ike_sa *sa, const uint8_t *pkt, size_t len, bool
     return false;
 }
 
+static bool sel_is_default(const struct ike_sel *s)
+{
+    static const uint8_t zero[16];
+    size_t alen = s->family == AF_INET ? 4 : 16;
+    bool all = memcmp(s->start, zero, alen) == 0;
+    for (size_t k = 0; k < alen && all; k++)
+        all = s->end[k] == 0xff;
+    return all;
+}
+
 static void sel_text(const struct ike_sel *s, unsigned n, char *out, size_t cap)
 {
     size_t o = 0;
@@ -428,6 +438,16 @@ struct child_sa *ike_child_install(struct isa *isa, struct ike_sa *sa, bool we_i
         snprintf(why, whylen, "no tunnel");
         return NULL;
     }
+    /* the chapter: no CHILD SA whose reverse route would overlap a route to
+     * another tunnel */
+    for (unsigned i = 0; t->gw && t->gw->reverse_route && i < n_remote; i++)
+        if (!(t->gw->reverse_ignore_default && sel_is_default(&remote[i])) &&
+            ike_routes_clash(isa, t, &remote[i])) {
+            char r[128];
+            sel_text(&remote[i], 1, r, sizeof r);
+            snprintf(why, whylen, "TSi %s overlaps a reverse route to another tunnel", r);
+            return NULL;
+        }
     /* keys for traffic from the exchange's initiator come first (RFC 7296 2.17) */
     const uint8_t *in_e = we_initiated ? keys->er : keys->ei, *in_a = we_initiated ? keys->ar : keys->ai;
     const uint8_t *out_e = we_initiated ? keys->ei : keys->er, *out_a = we_initiated ? keys->ai : keys->ar;

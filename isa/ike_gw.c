@@ -326,6 +326,7 @@ void ike_gw_tunnel_free(struct isa *isa, struct isa_tunnel *t)
         return;
     if (t->gw)
         report(isa, t, false, NULL, 0);
+    ike_routes_set(isa, t, NULL, 0);
     tunnel_index_private(isa, t, false);
     t->dead = true; /* out of the table at the next tick: a packet may still hold it */
     t->oper_up = false;
@@ -399,11 +400,39 @@ static void report(struct isa *isa, struct isa_tunnel *t, bool up, char routes[]
         card_send(isa->card, &env);
 }
 
+/* addr/len of "addr/len" */
+static bool parse_prefix(const char *p, int *family, uint8_t *addr, unsigned *len)
+{
+    char a[INET6_ADDRSTRLEN];
+    const char *slash = strchr(p, '/');
+    if (!slash || (size_t)(slash - p) >= sizeof a)
+        return false;
+    memcpy(a, p, (size_t)(slash - p));
+    a[slash - p] = 0;
+    *family = strchr(a, ':') ? AF_INET6 : AF_INET;
+    *len = (unsigned)atoi(slash + 1);
+    return inet_pton(*family, a, addr) == 1;
+}
+
+/* Whether prefix `in` lies inside prefix `out` (and is not it). */
+static bool prefix_inside(const char *in, const char *out)
+{
+    int fi, fo;
+    uint8_t ai[16], ao[16];
+    unsigned li, lo;
+    if (!parse_prefix(in, &fi, ai, &li) || !parse_prefix(out, &fo, ao, &lo) || fi != fo || li <= lo)
+        return false;
+    for (unsigned b = 0; b < lo; b++)
+        if (((ai[b / 8] ^ ao[b / 8]) >> (7 - b % 8)) & 1)
+            return false;
+    return true;
+}
+
 void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa *c, bool up)
 {
     static char routes[64][48];
-    unsigned n = 0;
-    (void)up;
+    static struct ike_range ranges[64];
+    unsigned n = 0, nr = 0;
     /* every CHILD SA of the tunnel still installed (this one going when !up) */
     struct ike_sa *sa = t->ike_sa;
     for (struct child_sa *x = sa ? sa->children : c; x && n < 64; x = sa ? x->next : NULL) {
@@ -420,6 +449,12 @@ void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa
                 is_default = s->end[k] == 0xff;
             if (is_default && t->gw->reverse_ignore_default)
                 continue;
+            if (nr < 64) {
+                ranges[nr].family = s->family;
+                memcpy(ranges[nr].start, s->start, 16);
+                memcpy(ranges[nr].end, s->end, 16);
+                nr++;
+            }
             char tmp[16][48];
             unsigned m = cover(s->family, s->start, s->end, tmp, 16);
             for (unsigned k = 0; k < m && n < 64; k++) {
@@ -431,7 +466,18 @@ void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa
             }
         }
     }
-    report(isa, t, true, routes, n);
+    /* the chapter: for one tunnel the larger subnet wins */
+    unsigned kept = 0;
+    for (unsigned i = 0; i < n; i++) {
+        bool inside = false;
+        for (unsigned j = 0; j < n && !inside; j++)
+            inside = j != i && prefix_inside(routes[i], routes[j]);
+        if (!inside && kept != i)
+            memcpy(routes[kept], routes[i], 48);
+        kept += !inside;
+    }
+    ike_routes_set(isa, t, ranges, nr);
+    report(isa, t, true, routes, kept);
 }
 
 /* ---- lockout ---------------------------------------------------------------------------------- */

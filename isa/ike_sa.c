@@ -22,6 +22,7 @@ struct ike_engine {
     struct ike_gw **gws;
     size_t n_gws;
     void *lockout;               /* ike_gw.c */
+    void *routes;                /* ike_routes.c */
 };
 
 /* ike_gw.c keeps its gateways and lockout table in the engine */
@@ -37,6 +38,12 @@ struct ike_gw ***ike_engine_gws(struct isa *isa, size_t **n)
 void **ike_engine_lockout(struct isa *isa)
 {
     return &isa->ike->lockout;
+}
+
+void **ike_engine_routes(struct isa *isa);
+void **ike_engine_routes(struct isa *isa)
+{
+    return &isa->ike->routes;
 }
 
 static const char *const state_names[IKE_S_MAX] = {
@@ -148,6 +155,7 @@ void ike_engine_free(struct isa *isa)
     zhashx_destroy(&e->esp_spis);
     ike_gws_free(isa);
     zhashx_destroy((zhashx_t **)&e->lockout);
+    ike_routes_free(isa);
     free(e);
     isa->ike = NULL;
 }

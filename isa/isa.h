@@ -89,6 +89,12 @@ struct tunnel_told {
     bool pending;
 };
 
+/* An address range [start, end] of one family (a reverse route's). */
+struct ike_range {
+    int family;
+    uint8_t start[16], end[16];
+};
+
 struct isa_tunnel {
     char name[80];
     bool ipsec;                /* static IPsec; otherwise GRE (gre) or IP-IP */
@@ -136,6 +142,8 @@ struct isa_tunnel {
     uint64_t next_keepalive_ms;
     uint64_t keepalives_sent, keepalives_rcvd;
     unsigned last_iom;         /* where keepalives go */
+    struct ike_range *rr;      /* a gateway tunnel's reverse routes (ike_routes.c) */
+    unsigned n_rr;
 };
 
 

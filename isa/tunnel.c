@@ -265,6 +265,7 @@ static void tunnel_free(struct isa_tunnel *t)
     free(t->policy);
     free(t->ike_pol);
     free(t->told);
+    free(t->rr);
     free(t);
 }
 
