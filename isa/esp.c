@@ -344,7 +344,11 @@ struct esp_sa *esp_sa_new(const struct esp_sa_params *p, char *err, size_t errle
                  p->auth_key_len, esp_auth_key_len(t));
         goto fail;
     }
-    unsigned words = p->inbound ? ESP_REPLAY_MAX / 64 : 0; /* the replay bitmap */
+    /* the replay bitmap: a ring of at least the window's bits */
+    unsigned words = 0;
+    if (p->inbound && p->replay_window)
+        for (words = 1; words * 64 < p->replay_window; words *= 2)
+            ;
     size_t auth_len = t->integ == ESP_INTEG_XCBC_96 ? 48 : p->auth_key_len;
     sa = calloc(1, sa_size(words, p->enc_key_len, auth_len));
     if (!sa) {
@@ -657,7 +661,8 @@ static uint64_t infer_seq(const struct esp_sa *sa, uint32_t low)
     return (uint64_t)hi << 32 | low;
 }
 
-/* The bitmap is a ring of replay_words * 64 bits, at least the window. */
+/* The bitmap is a ring of replay_words * 64 bits, at least the window: the
+ * bit of a number in the window is its own, not an older number's. */
 static uint64_t bit_index(const struct esp_sa *sa, uint64_t seq)
 {
     return seq & ((uint64_t)sa->replay_words * 64 - 1);

@@ -776,6 +776,56 @@ Test(replay, window_512)
     replay_window(512);
 }
 
+/* Each SA's bitmap is a ring of the window rounded up to a power of two
+ * (64 bits at least): for windows around every such size, with jumps of
+ * the ring's size and around it, every answer is RFC 4303 3.4.3's as a
+ * plain set of the numbers received gives it. */
+Test(replay, every_window_size_agrees_with_a_plain_set)
+{
+    static const unsigned windows[] = { 1, 2, 31, 63, 64, 65, 100, 127, 128, 129, 500, 1023, 1024 };
+    static uint8_t seen[1 << 20];
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+#define RAND(n) (rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17, rng % (n))
+    for (size_t wi = 0; wi < NVEC(windows); wi++) {
+        unsigned w = windows[wi], ring = 64;
+        while (ring < w)
+            ring *= 2;
+        struct esp_sa *in = null_sha256(true, w, false, 0);
+        memset(seen, 0, sizeof seen);
+        uint64_t top = 0;
+        for (int k = 0; k < 300; k++) {
+            uint64_t seq;
+            if (top == 0 || RAND(10) < 4) { /* forward */
+                static const int around[] = { -1, 0, 1 };
+                uint64_t jumps[] = { 1, 2, 1 + RAND(w), w + around[RAND(3)], ring + around[RAND(3)],
+                                     1 + RAND(2 * ring + 2) };
+                seq = top + jumps[RAND(NVEC(jumps))];
+            } else { /* back into the window, or just out of it */
+                uint64_t back = RAND(w + 3);
+                seq = back < top ? top - back : 1;
+            }
+            cr_assert_lt(seq, sizeof seen);
+            enum esp_result want = seq > top             ? ESP_OK
+                                   : top - seq >= w      ? ESP_TOO_OLD
+                                   : seen[seq]           ? ESP_REPLAY
+                                                         : ESP_OK;
+            struct pkt p = pkt_numbered(seq, false);
+            enum esp_result got = deliver(in, &p);
+            cr_expect_eq(got, want, "window %u (ring %u), packet %lu after top %lu: %s, want %s", w,
+                         ring, (unsigned long)seq, (unsigned long)top, esp_result_name(got),
+                         esp_result_name(want));
+            if (got != want)
+                break;
+            if (want == ESP_OK) {
+                seen[seq] = 1;
+                top = seq > top ? seq : top;
+            }
+        }
+        esp_sa_destroy(&in);
+    }
+#undef RAND
+}
+
 /* RFC 4303 3.4.3: the replay check comes before the ICV, so a replayed
  * packet with a broken ICV is counted as a replay. */
 Test(replay, checked_before_the_icv)
