@@ -1,6 +1,8 @@
 /* ESP (RFC 4303) in tunnel mode: encapsulation, decapsulation, anti-replay
  * with extended sequence numbers, lifetimes. Every cipher and MAC is
- * OpenSSL's; contexts are keyed once per SA and only re-IVed per packet. */
+ * OpenSSL's. An SA keeps only its keys: its keyed OpenSSL contexts live in a
+ * bounded per-process cache of slots, re-keyed when an SA finds its slot
+ * taken, and only re-IVed per packet while it keeps it. */
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -16,22 +18,43 @@
 #define SCRATCH (2 * 10240)    /* XCBC: chaining output, and the ESN-extended input */
 #define IV_POOL 4096
 
-struct esp_sa {
-    uint32_t spi;
-    bool inbound, esn;
-    struct esp_transform tf;
-    unsigned window;
-    size_t iv_len, align;      /* explicit IV on the wire; ciphertext alignment */
+/* Context slots per process. A keyed slot holds ~1.3 KB (AES-GCM) to ~2 KB
+ * (AES-CBC with HMAC) of OpenSSL state, so 4096 slots cap that at 5-8 MB
+ * whatever the number of SAs (32,000 tunnels, 64,000 SAs, all keyed would
+ * take 80-130 MB). The price is a re-key on the first packet of an SA that
+ * lost its slot (0.6 us for AES-GCM to 2 us for CBC with HMAC-SHA-512: key
+ * schedule, GCM hash key, HMAC pads): traffic spread evenly over more SAs than
+ * slots pays it on every packet, so the cap is how many SAs can be busy at
+ * once at full speed. */
+#define ESP_CTX_CAP 4096
+
+/* One slot: the keyed contexts of one SA at a time. Free slots hold none. */
+struct esp_ctx {
+    struct esp_sa *owner;      /* NULL: on the free list */
+    struct esp_ctx *prev, *next; /* the LRU list (most recent first), or the free list */
     EVP_CIPHER_CTX *cipher;    /* CBC, GCM, GMAC */
-    EVP_MAC_CTX *hmac;
     EVP_CIPHER_CTX *xcbc;      /* AES-128-CBC keyed with K1 (RFC 3566) */
-    uint8_t xcbc_k2[16], xcbc_k3[16];
-    uint8_t salt[4];
-    uint64_t seq;              /* inbound: the top of the replay window */
-    uint64_t bitmap[ESP_REPLAY_MAX / 64];
+    EVP_MAC_CTX *hmac;
+    enum esp_integ hmac_integ; /* the digest `hmac` runs */
+};
+
+struct esp_sa {
+    struct esp_ctx *ctx;       /* its keyed slot, NULL when it has none (never taken,
+                                  or taken by another SA since) */
+    uint32_t spi;
+    bool inbound, esn, soft_told, hard_told;
+    bool keyed;                /* needs contexts: everything but null encryption with no ICV */
+    uint8_t iv_len, align;     /* explicit IV on the wire; ciphertext alignment */
+    uint8_t replay_words;      /* inbound: 64-bit words of the replay bitmap, a power of two */
+    uint8_t enc_len, auth_len; /* key bytes in the tail */
+    uint16_t window;           /* inbound */
+    struct esp_transform tf;
     uint64_t bytes, soft_bytes, hard_bytes, soft_secs, hard_secs, created_ms;
-    bool soft_told, hard_told;
-    struct esp_sa_stats st;
+    struct esp_sa_stats st;    /* st.seq inbound: the top of the replay window */
+    /* sized per SA: the replay bitmap (replay_words), then the encryption key
+     * (GCM/GMAC: with the salt), then the authentication key (XCBC: K1, K2,
+     * K3); outbound SAs have no bitmap */
+    uint64_t tail[];
 };
 
 /* Shared by every SA of the (single-threaded) process: an SA stays small
@@ -39,6 +62,14 @@ struct esp_sa {
 static uint8_t iv_pool[IV_POOL];
 static size_t iv_used = IV_POOL;
 static uint8_t scratch[SCRATCH];
+
+static struct {
+    struct esp_ctx *head, *tail; /* keyed slots, most recently used first */
+    struct esp_ctx *free;      /* slots without contexts, through next */
+    size_t cap, live, spare;
+    uint64_t misses, evictions;
+    EVP_MAC *hmac;             /* fetched once */
+} cache = { .cap = ESP_CTX_CAP };
 
 const char *esp_result_name(enum esp_result r)
 {
@@ -50,7 +81,15 @@ const char *esp_result_name(enum esp_result r)
     return (unsigned)r < ESP_RESULT_MAX ? names[r] : "?";
 }
 
-/* ---- SA setup ---------------------------------------------------------------------- */
+static size_t sa_size(unsigned replay_words, size_t enc_len, size_t auth_len)
+{
+    return sizeof(struct esp_sa) + replay_words * sizeof(uint64_t) + enc_len + auth_len;
+}
+
+static uint8_t *enc_key(const struct esp_sa *sa) { return (uint8_t *)(sa->tail + sa->replay_words); }
+static uint8_t *auth_key(const struct esp_sa *sa) { return enc_key(sa) + sa->enc_len; }
+
+/* ---- algorithms --------------------------------------------------------------------- */
 
 static const EVP_CIPHER *aes_cipher(const struct esp_transform *t)
 {
@@ -84,9 +123,9 @@ static const char *hmac_digest(enum esp_integ i)
 }
 
 /* RFC 3566 2.1: K1, K2, K3 are the encryptions of 0x01.., 0x02.., 0x03.. */
-static int xcbc_setup(struct esp_sa *sa, const uint8_t *key)
+static int xcbc_derive(const uint8_t *key, uint8_t derived[48])
 {
-    uint8_t consts[48], derived[48];
+    uint8_t consts[48];
     for (int i = 0; i < 48; i++)
         consts[i] = (uint8_t)(i / 16 + 1);
     EVP_CIPHER_CTX *ecb = EVP_CIPHER_CTX_new();
@@ -94,42 +133,205 @@ static int xcbc_setup(struct esp_sa *sa, const uint8_t *key)
                     EVP_CIPHER_CTX_set_padding(ecb, 0) &&
                     EVP_EncryptUpdate(ecb, derived, &n, consts, 48) && n == 48;
     EVP_CIPHER_CTX_free(ecb);
-    sa->xcbc = ok ? EVP_CIPHER_CTX_new() : NULL;
-    ok = sa->xcbc && EVP_EncryptInit_ex(sa->xcbc, EVP_aes_128_cbc(), NULL, derived, NULL) &&
-         EVP_CIPHER_CTX_set_padding(sa->xcbc, 0);
-    memcpy(sa->xcbc_k2, derived + 16, 16);
-    memcpy(sa->xcbc_k3, derived + 32, 16);
-    OPENSSL_cleanse(derived, sizeof derived);
     return ok ? 0 : -1;
 }
+
+/* ---- the context cache -------------------------------------------------------------- */
+
+/* A cipher context keyed for alg; one that already runs alg is re-keyed in
+ * place (OpenSSL keeps its provider context: no allocation). */
+static int cipher_key(EVP_CIPHER_CTX **cp, const EVP_CIPHER *alg, const uint8_t *key, int enc,
+                      bool no_padding)
+{
+    if (!*cp && !(*cp = EVP_CIPHER_CTX_new()))
+        return -1;
+    EVP_CIPHER_CTX *c = *cp;
+    if (EVP_CIPHER_CTX_get0_cipher(c) && EVP_CIPHER_CTX_get_nid(c) == EVP_CIPHER_get_nid(alg))
+        alg = NULL;
+    if (!EVP_CipherInit_ex(c, alg, NULL, key, NULL, enc) ||
+        (no_padding && !EVP_CIPHER_CTX_set_padding(c, 0)))
+        return -1;
+    return 0;
+}
+
+/* Keys slot c for sa: the contexts sa needs, and no others. */
+static int slot_key(struct esp_ctx *c, const struct esp_sa *sa)
+{
+    const struct esp_transform *t = &sa->tf;
+    if (t->cipher == ESP_CIPHER_NULL) {
+        EVP_CIPHER_CTX_free(c->cipher);
+        c->cipher = NULL;
+    } else if (cipher_key(&c->cipher, aes_cipher(t), enc_key(sa), !sa->inbound,
+                          t->cipher == ESP_CIPHER_AES_CBC) != 0) {
+        return -1;
+    }
+    if (t->integ != ESP_INTEG_XCBC_96) {
+        EVP_CIPHER_CTX_free(c->xcbc);
+        c->xcbc = NULL;
+    } else if (cipher_key(&c->xcbc, EVP_aes_128_cbc(), auth_key(sa), 1, true) != 0) {
+        return -1;
+    }
+    const char *digest = hmac_digest(t->integ);
+    if (!digest) {
+        EVP_MAC_CTX_free(c->hmac);
+        c->hmac = NULL;
+        c->hmac_integ = ESP_INTEG_NONE;
+        return 0;
+    }
+    if (!cache.hmac && !(cache.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
+        return -1;
+    if (!c->hmac && !(c->hmac = EVP_MAC_CTX_new(cache.hmac)))
+        return -1;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    /* the digest only when it changes: setting it fetches it again */
+    bool same = c->hmac_integ == t->integ;
+    c->hmac_integ = ESP_INTEG_NONE;
+    if (!EVP_MAC_init(c->hmac, auth_key(sa), sa->auth_len, same ? NULL : params))
+        return -1;
+    c->hmac_integ = t->integ;
+    return 0;
+}
+
+static void lru_unlink(struct esp_ctx *c)
+{
+    *(c->prev ? &c->prev->next : &cache.head) = c->next;
+    *(c->next ? &c->next->prev : &cache.tail) = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void lru_push_front(struct esp_ctx *c)
+{
+    c->prev = NULL;
+    c->next = cache.head;
+    *(cache.head ? &cache.head->prev : &cache.tail) = c;
+    cache.head = c;
+}
+
+/* A keyed slot (off the LRU list) or one being keyed back to the free
+ * list: its contexts are freed, and OpenSSL cleanses their keys. */
+static void slot_release(struct esp_ctx *c)
+{
+    EVP_CIPHER_CTX_free(c->cipher);
+    EVP_CIPHER_CTX_free(c->xcbc);
+    EVP_MAC_CTX_free(c->hmac);
+    c->cipher = c->xcbc = NULL;
+    c->hmac = NULL;
+    c->hmac_integ = ESP_INTEG_NONE;
+    if (c->owner) {
+        c->owner->ctx = NULL;
+        c->owner = NULL;
+        cache.live--;
+    }
+    c->prev = NULL;
+    c->next = cache.free;
+    cache.free = c;
+    cache.spare++;
+}
+
+/* The miss: a free slot, a new one below the cap, or the least recently
+ * used one, keyed for sa. NULL when memory or OpenSSL fails. Out of line:
+ * the hit path stays small enough to inline. */
+static __attribute__((noinline)) struct esp_ctx *ctx_miss(struct esp_sa *sa)
+{
+    struct esp_ctx *c = cache.free;
+    if (c) {
+        cache.free = c->next;
+        cache.spare--;
+    } else if (cache.live < cache.cap) {
+        if (!(c = calloc(1, sizeof *c)))
+            return NULL;
+    } else {
+        c = cache.tail;
+        lru_unlink(c);
+        c->owner->ctx = NULL;
+        cache.live--;
+        cache.evictions++;
+    }
+    cache.misses++;
+    cache.live++;
+    c->owner = sa;
+    sa->ctx = c;
+    if (slot_key(c, sa) != 0) {
+        slot_release(c);
+        return NULL;
+    }
+    lru_push_front(c);
+    return c;
+}
+
+/* The hot path: the SA still holds its slot. */
+static inline struct esp_ctx *sa_ctx(struct esp_sa *sa)
+{
+    struct esp_ctx *c = sa->ctx;
+    if (!c)
+        return ctx_miss(sa);
+    if (c != cache.head) {
+        lru_unlink(c);
+        lru_push_front(c);
+    }
+    return c;
+}
+
+void esp_cache_stats(struct esp_cache_stats *st)
+{
+    *st = (struct esp_cache_stats){ .cap = cache.cap, .live = cache.live, .spare = cache.spare,
+                                    .misses = cache.misses, .evictions = cache.evictions };
+}
+
+/* Slots above the cap go: spare ones first, then the least recently used. */
+static void cache_trim(size_t cap)
+{
+    while (cache.live + cache.spare > cap) {
+        if (!cache.free) {
+            struct esp_ctx *c = cache.tail;
+            lru_unlink(c);
+            slot_release(c);
+        }
+        struct esp_ctx *f = cache.free;
+        cache.free = f->next;
+        cache.spare--;
+        free(f);
+    }
+}
+
+int esp_cache_set_cap(size_t cap)
+{
+    if (cap == 0)
+        return -1;
+    cache_trim(cap);
+    cache.cap = cap;
+    return 0;
+}
+
+void esp_cache_free(void)
+{
+    cache_trim(0);
+    EVP_MAC_free(cache.hmac);
+    cache.hmac = NULL;
+    cache.misses = cache.evictions = 0;
+}
+
+/* ---- SA setup ---------------------------------------------------------------------- */
 
 struct esp_sa *esp_sa_new(const struct esp_sa_params *p, char *err, size_t errlen)
 {
     const struct esp_transform *t = &p->tf;
-    struct esp_sa *sa = calloc(1, sizeof *sa);
-    if (!sa) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    sa->spi = p->spi;
-    sa->inbound = p->inbound;
-    sa->esn = p->esn;
-    sa->tf = *t;
-    sa->window = p->replay_window;
-    sa->st.seq = p->first_seq ? p->first_seq - 1 : 0;
-    if (p->inbound)
-        sa->seq = sa->st.seq;
-    sa->soft_bytes = p->soft_bytes;
-    sa->hard_bytes = p->hard_bytes;
-    sa->soft_secs = p->soft_secs;
-    sa->hard_secs = p->hard_secs;
-    sa->created_ms = p->created_ms;
+    struct esp_sa *sa = NULL;
     if (p->spi == 0) { /* RFC 4303 2.1: reserved, never on the wire */
         snprintf(err, errlen, "SPI 0 is reserved");
         goto fail;
     }
-    if (sa->window > ESP_REPLAY_MAX) {
-        snprintf(err, errlen, "replay-window %u is larger than %u", sa->window, ESP_REPLAY_MAX);
+    if (p->replay_window > ESP_REPLAY_MAX) {
+        snprintf(err, errlen, "replay-window %u is larger than %u", p->replay_window,
+                 ESP_REPLAY_MAX);
+        goto fail;
+    }
+    if (t->cipher == ESP_CIPHER_NULL ? t->key_bits != 0
+                                     : t->key_bits != 128 && t->key_bits != 192 && t->key_bits != 256) {
+        snprintf(err, errlen, "no AES with %u-bit keys", t->key_bits);
         goto fail;
     }
     if (p->enc_key_len != esp_enc_key_len(t) || (p->enc_key_len && !p->enc_key)) {
@@ -142,42 +344,56 @@ struct esp_sa *esp_sa_new(const struct esp_sa_params *p, char *err, size_t errle
                  p->auth_key_len, esp_auth_key_len(t));
         goto fail;
     }
+    /* the replay bitmap: a ring of at least the window's bits */
+    unsigned words = 0;
+    if (p->inbound && p->replay_window)
+        for (words = 1; words * 64 < p->replay_window; words *= 2)
+            ;
+    size_t auth_len = t->integ == ESP_INTEG_XCBC_96 ? 48 : p->auth_key_len;
+    sa = calloc(1, sa_size(words, p->enc_key_len, auth_len));
+    if (!sa) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    sa->spi = p->spi;
+    sa->inbound = p->inbound;
+    sa->esn = p->esn;
+    sa->tf = *t;
+    sa->window = (uint16_t)p->replay_window;
+    sa->replay_words = (uint8_t)words;
+    sa->enc_len = (uint8_t)p->enc_key_len;
+    sa->auth_len = (uint8_t)auth_len;
+    sa->st.seq = p->first_seq ? p->first_seq - 1 : 0;
+    sa->soft_bytes = p->soft_bytes;
+    sa->hard_bytes = p->hard_bytes;
+    sa->soft_secs = p->soft_secs;
+    sa->hard_secs = p->hard_secs;
+    sa->created_ms = p->created_ms;
+    sa->keyed = t->cipher != ESP_CIPHER_NULL || t->integ != ESP_INTEG_NONE;
+    if (p->enc_key_len)
+        memcpy(enc_key(sa), p->enc_key, p->enc_key_len);
+    if (t->integ == ESP_INTEG_XCBC_96) {
+        if (xcbc_derive(p->auth_key, auth_key(sa)) != 0)
+            goto crypto;
+    } else if (p->auth_key_len) {
+        memcpy(auth_key(sa), p->auth_key, p->auth_key_len);
+    }
     switch (t->cipher) {
     case ESP_CIPHER_NULL:
         sa->align = 4;
         break;
     case ESP_CIPHER_AES_CBC:
         sa->iv_len = sa->align = 16;
-        sa->cipher = EVP_CIPHER_CTX_new();
-        if (!sa->cipher ||
-            !EVP_CipherInit_ex(sa->cipher, aes_cipher(t), NULL, p->enc_key, NULL, !p->inbound) ||
-            !EVP_CIPHER_CTX_set_padding(sa->cipher, 0))
-            goto crypto;
         break;
     case ESP_CIPHER_AES_GCM:
     case ESP_CIPHER_NULL_GMAC:
         sa->iv_len = 8;
         sa->align = 4;
-        memcpy(sa->salt, p->enc_key + t->key_bits / 8, 4);
-        sa->cipher = EVP_CIPHER_CTX_new();
-        if (!sa->cipher ||
-            !EVP_CipherInit_ex(sa->cipher, aes_cipher(t), NULL, p->enc_key, NULL, !p->inbound))
-            goto crypto;
         break;
     }
-    if (hmac_digest(t->integ)) {
-        EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-        sa->hmac = mac ? EVP_MAC_CTX_new(mac) : NULL;
-        EVP_MAC_free(mac);
-        OSSL_PARAM params[] = {
-            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)hmac_digest(t->integ), 0),
-            OSSL_PARAM_construct_end(),
-        };
-        if (!sa->hmac || !EVP_MAC_init(sa->hmac, p->auth_key, p->auth_key_len, params))
-            goto crypto;
-    } else if (t->integ == ESP_INTEG_XCBC_96 && xcbc_setup(sa, p->auth_key) != 0) {
+    /* keyed now: a key OpenSSL refuses fails here, not on the first packet */
+    if (sa->keyed && !ctx_miss(sa))
         goto crypto;
-    }
     return sa;
 crypto:
     snprintf(err, errlen, "OpenSSL refused the SA's keys");
@@ -191,10 +407,11 @@ void esp_sa_destroy(struct esp_sa **sap)
     struct esp_sa *sa = *sap;
     if (!sa)
         return;
-    EVP_CIPHER_CTX_free(sa->cipher);
-    EVP_CIPHER_CTX_free(sa->xcbc);
-    EVP_MAC_CTX_free(sa->hmac);
-    OPENSSL_cleanse(sa, sizeof *sa);
+    if (sa->ctx) {
+        lru_unlink(sa->ctx);
+        slot_release(sa->ctx);
+    }
+    OPENSSL_cleanse(sa, sa_size(sa->replay_words, sa->enc_len, sa->auth_len));
     free(sa);
     *sap = NULL;
 }
@@ -213,8 +430,8 @@ size_t esp_overhead(const struct esp_sa *sa, size_t len)
 /* ---- integrity ---------------------------------------------------------------------- */
 
 /* RFC 3566 2.4 over a ‖ b (b is the ESN high half, or empty). */
-static int xcbc_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-                    uint8_t out[16])
+static int xcbc_mac(const struct esp_sa *sa, EVP_CIPHER_CTX *k1, const uint8_t *a, size_t alen,
+                    const uint8_t *b, size_t blen, uint8_t out[16])
 {
     const uint8_t *m = a;
     size_t len = alen + blen;
@@ -232,13 +449,13 @@ static int xcbc_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint
     uint8_t e[16] = { 0 }, last[16];
     int n;
     if (full) {
-        if (!EVP_EncryptInit_ex(sa->xcbc, NULL, NULL, NULL, zero) ||
-            !EVP_EncryptUpdate(sa->xcbc, scratch, &n, m, (int)(full * 16)))
+        if (!EVP_EncryptInit_ex(k1, NULL, NULL, NULL, zero) ||
+            !EVP_EncryptUpdate(k1, scratch, &n, m, (int)(full * 16)))
             return -1;
         memcpy(e, scratch + full * 16 - 16, 16);
     }
     size_t rest = len - full * 16;
-    const uint8_t *k = rest == 16 ? sa->xcbc_k2 : sa->xcbc_k3;
+    const uint8_t *k = auth_key(sa) + (rest == 16 ? 16 : 32); /* K2 or K3 */
     memset(last, 0, 16);
     memcpy(last, m + full * 16, rest);
     if (rest < 16)
@@ -246,32 +463,32 @@ static int xcbc_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint
     for (int i = 0; i < 16; i++)
         last[i] ^= k[i];
     /* E_K1(M[n] ^ K ^ E): one CBC block with E as the IV */
-    if (!EVP_EncryptInit_ex(sa->xcbc, NULL, NULL, NULL, e) ||
-        !EVP_EncryptUpdate(sa->xcbc, out, &n, last, 16))
+    if (!EVP_EncryptInit_ex(k1, NULL, NULL, NULL, e) || !EVP_EncryptUpdate(k1, out, &n, last, 16))
         return -1;
     return 0;
 }
 
 /* The ICV of a ‖ b into out (full length; the caller truncates). */
-static int integ_mac(struct esp_sa *sa, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-                     uint8_t *out)
+static int integ_mac(const struct esp_sa *sa, struct esp_ctx *x, const uint8_t *a, size_t alen,
+                     const uint8_t *b, size_t blen, uint8_t *out)
 {
     if (sa->tf.integ == ESP_INTEG_XCBC_96)
-        return xcbc_mac(sa, a, alen, b, blen, out);
+        return xcbc_mac(sa, x->xcbc, a, alen, b, blen, out);
     size_t olen;
-    if (!EVP_MAC_init(sa->hmac, NULL, 0, NULL) || !EVP_MAC_update(sa->hmac, a, alen) ||
-        (blen && !EVP_MAC_update(sa->hmac, b, blen)) || !EVP_MAC_final(sa->hmac, out, &olen, 64))
+    if (!EVP_MAC_init(x->hmac, NULL, 0, NULL) || !EVP_MAC_update(x->hmac, a, alen) ||
+        (blen && !EVP_MAC_update(x->hmac, b, blen)) || !EVP_MAC_final(x->hmac, out, &olen, 64))
         return -1;
     return 0;
 }
 
 /* GCM (RFC 4106) or GMAC (RFC 4543) over one packet; enc: outbound. For
  * GMAC everything after the ESP header is additional authenticated data. */
-static int gcm_run(struct esp_sa *sa, bool enc, uint64_t seq, const uint8_t *hdr, const uint8_t *iv,
-                   const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag)
+static int gcm_run(const struct esp_sa *sa, EVP_CIPHER_CTX *c, bool enc, uint64_t seq,
+                   const uint8_t *hdr, const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len,
+                   uint8_t *tag)
 {
     uint8_t nonce[12], aad[12];
-    memcpy(nonce, sa->salt, 4);
+    memcpy(nonce, enc_key(sa) + sa->tf.key_bits / 8, 4); /* the salt */
     memcpy(nonce + 4, iv, 8);
     size_t alen = 8;
     memcpy(aad, hdr, 4);
@@ -282,7 +499,6 @@ static int gcm_run(struct esp_sa *sa, bool enc, uint64_t seq, const uint8_t *hdr
     memcpy(aad + alen - 4, hdr + 4, 4);
     int n;
     unsigned icv = sa->tf.icv_len;
-    EVP_CIPHER_CTX *c = sa->cipher;
     if (!EVP_CipherInit_ex(c, NULL, NULL, NULL, nonce, enc) || !EVP_CipherUpdate(c, NULL, &n, aad, (int)alen))
         return -1;
     if (sa->tf.cipher == ESP_CIPHER_NULL_GMAC) {
@@ -347,6 +563,9 @@ static enum esp_result encap(struct esp_sa *sa, const uint8_t *iv, bool chained,
     size_t total = ESP_HDR + sa->iv_len + padded + sa->tf.icv_len;
     if (total > cap)
         return count(sa, ESP_NO_SPACE);
+    struct esp_ctx *x = NULL;
+    if (sa->keyed && !(x = sa_ctx(sa)))
+        return count(sa, ESP_DECRYPT);
     uint64_t seq = sa->st.seq + 1;
     wr32(out, sa->spi);
     wr32(out + 4, (uint32_t)seq);
@@ -365,25 +584,25 @@ static enum esp_result encap(struct esp_sa *sa, const uint8_t *iv, bool chained,
     switch (sa->tf.cipher) {
     case ESP_CIPHER_AES_CBC:
         if (chained) {
-            if (!EVP_CipherUpdate(sa->cipher, out + ESP_HDR, &n, out + ESP_HDR, 16) ||
-                !EVP_CipherUpdate(sa->cipher, body, &n, body, (int)padded))
+            if (!EVP_CipherUpdate(x->cipher, out + ESP_HDR, &n, out + ESP_HDR, 16) ||
+                !EVP_CipherUpdate(x->cipher, body, &n, body, (int)padded))
                 goto crypto;
-        } else if (!EVP_CipherInit_ex(sa->cipher, NULL, NULL, NULL, iv, 1) ||
-                   !EVP_CipherUpdate(sa->cipher, body, &n, body, (int)padded)) {
+        } else if (!EVP_CipherInit_ex(x->cipher, NULL, NULL, NULL, iv, 1) ||
+                   !EVP_CipherUpdate(x->cipher, body, &n, body, (int)padded)) {
             goto crypto;
         }
         /* fall through */
     case ESP_CIPHER_NULL:
         if (sa->tf.integ != ESP_INTEG_NONE) {
             /* RFC 4303 2.2.1: the ESN high half counts in the ICV, unsent */
-            if (integ_mac(sa, out, (size_t)(icv - out), hi, sa->esn ? 4 : 0, mac) != 0)
+            if (integ_mac(sa, x, out, (size_t)(icv - out), hi, sa->esn ? 4 : 0, mac) != 0)
                 goto crypto;
             memcpy(icv, mac, sa->tf.icv_len);
         }
         break;
     case ESP_CIPHER_AES_GCM:
     case ESP_CIPHER_NULL_GMAC:
-        if (gcm_run(sa, true, seq, out, iv, body, body, padded, icv) != 0)
+        if (gcm_run(sa, x->cipher, true, seq, out, iv, body, body, padded, icv) != 0)
             goto crypto;
         break;
     }
@@ -430,7 +649,7 @@ static uint64_t infer_seq(const struct esp_sa *sa, uint32_t low)
     if (!sa->esn)
         return low;
     uint32_t w = sa->window ? sa->window : 64;
-    uint32_t tl = (uint32_t)sa->seq, th = (uint32_t)(sa->seq >> 32);
+    uint32_t tl = (uint32_t)sa->st.seq, th = (uint32_t)(sa->st.seq >> 32);
     uint32_t hi;
     if (tl >= w - 1) { /* case A: the window is within one subspace */
         hi = low >= tl - w + 1 ? th : th + 1;
@@ -442,10 +661,17 @@ static uint64_t infer_seq(const struct esp_sa *sa, uint32_t low)
     return (uint64_t)hi << 32 | low;
 }
 
+/* The bitmap is a ring of replay_words * 64 bits, at least the window: the
+ * bit of a number in the window is its own, not an older number's. */
+static uint64_t bit_index(const struct esp_sa *sa, uint64_t seq)
+{
+    return seq & ((uint64_t)sa->replay_words * 64 - 1);
+}
+
 static bool bit_get(const struct esp_sa *sa, uint64_t seq)
 {
-    uint64_t b = seq % ESP_REPLAY_MAX;
-    return (sa->bitmap[b / 64] >> (b % 64)) & 1;
+    uint64_t b = bit_index(sa, seq);
+    return (sa->tail[b / 64] >> (b % 64)) & 1;
 }
 
 static enum esp_result replay_check(const struct esp_sa *sa, uint64_t seq)
@@ -454,29 +680,33 @@ static enum esp_result replay_check(const struct esp_sa *sa, uint64_t seq)
         return ESP_OK;
     if (seq == 0)
         return ESP_TOO_OLD;
-    if (seq > sa->seq)
+    if (seq > sa->st.seq)
         return ESP_OK;
-    if (sa->seq - seq >= sa->window)
+    if (sa->st.seq - seq >= sa->window)
         return ESP_TOO_OLD;
     return bit_get(sa, seq) ? ESP_REPLAY : ESP_OK;
 }
 
+/* Moves the window's top to seq (the top is kept for ESN without a window). */
 static void replay_update(struct esp_sa *sa, uint64_t seq)
 {
-    if (seq > sa->seq) {
-        uint64_t diff = seq - sa->seq;
-        if (diff >= ESP_REPLAY_MAX) {
-            memset(sa->bitmap, 0, sizeof sa->bitmap);
+    uint64_t ring = (uint64_t)sa->replay_words * 64;
+    if (seq > sa->st.seq) {
+        uint64_t diff = seq - sa->st.seq;
+        if (diff >= ring) {
+            memset(sa->tail, 0, sa->replay_words * sizeof(uint64_t));
         } else {
-            for (uint64_t s = sa->seq + 1; s < seq; s++) {
-                uint64_t b = s % ESP_REPLAY_MAX;
-                sa->bitmap[b / 64] &= ~(1ull << (b % 64));
+            for (uint64_t s = sa->st.seq + 1; s < seq; s++) {
+                uint64_t b = bit_index(sa, s);
+                sa->tail[b / 64] &= ~(1ull << (b % 64));
             }
         }
-        sa->seq = seq;
+        sa->st.seq = seq;
     }
-    uint64_t b = seq % ESP_REPLAY_MAX;
-    sa->bitmap[b / 64] |= 1ull << (b % 64);
+    if (ring) {
+        uint64_t b = bit_index(sa, seq);
+        sa->tail[b / 64] |= 1ull << (b % 64);
+    }
 }
 
 enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uint8_t *out, size_t cap,
@@ -496,6 +726,9 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
     enum esp_result r = replay_check(sa, seq);
     if (r != ESP_OK)
         return count(sa, r);
+    struct esp_ctx *x = NULL;
+    if (sa->keyed && !(x = sa_ctx(sa)))
+        return count(sa, ESP_DECRYPT);
     const uint8_t *iv = esp + ESP_HDR, *icv = esp + len - icv_len;
     uint8_t hi[4], mac[64];
     wr32(hi, (uint32_t)(seq >> 32));
@@ -505,7 +738,7 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
     case ESP_CIPHER_NULL:
         if (sa->tf.integ != ESP_INTEG_NONE) {
             /* the ICV first: nothing is decrypted for a forged packet */
-            if (integ_mac(sa, esp, len - icv_len, hi, sa->esn ? 4 : 0, mac) != 0)
+            if (integ_mac(sa, x, esp, len - icv_len, hi, sa->esn ? 4 : 0, mac) != 0)
                 return count(sa, ESP_DECRYPT);
             if (CRYPTO_memcmp(mac, icv, icv_len) != 0)
                 return count(sa, ESP_ICV);
@@ -517,8 +750,8 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
              * then the body to its plaintext (CBC with that IV), without a
              * per-packet context set-up */
             uint8_t junk[16];
-            if (!EVP_CipherUpdate(sa->cipher, junk, &n, iv, 16) ||
-                !EVP_CipherUpdate(sa->cipher, out, &n, esp + head, (int)body))
+            if (!EVP_CipherUpdate(x->cipher, junk, &n, iv, 16) ||
+                !EVP_CipherUpdate(x->cipher, out, &n, esp + head, (int)body))
                 return count(sa, ESP_DECRYPT);
         }
         break;
@@ -526,7 +759,7 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
     case ESP_CIPHER_NULL_GMAC: {
         uint8_t tag[16];
         memcpy(tag, icv, icv_len);
-        int rc = gcm_run(sa, false, seq, esp, iv, esp + head, out, body, tag);
+        int rc = gcm_run(sa, x->cipher, false, seq, esp, iv, esp + head, out, body, tag);
         if (rc == -2)
             return count(sa, ESP_ICV);
         if (rc != 0)
@@ -545,7 +778,6 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
         return count(sa, ESP_EXPIRED);
     /* authentic from here on: the window moves even for dummy packets */
     replay_update(sa, seq);
-    sa->st.seq = sa->seq;
     if (nh == 59) /* RFC 4303 2.6: dummy packet, silently discarded */
         return count(sa, ESP_DUMMY);
     if (nh != 4 && nh != 41)

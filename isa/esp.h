@@ -94,4 +94,23 @@ enum esp_result esp_decap(struct esp_sa *sa, const uint8_t *esp, size_t len, uin
  * Byte lifetimes are checked per packet; their crossing is reported here. */
 int esp_sa_tick(struct esp_sa *sa, uint64_t now_ms);
 
+/* An SA keeps its keys; OpenSSL's keyed contexts (most of an SA's memory)
+ * live in a per-process cache of slots, held by the most recently used SAs.
+ * An SA that finds its slot taken re-keys a free or the least recently used
+ * one on its next packet. */
+struct esp_cache_stats {
+    size_t cap;                /* slots at most */
+    size_t live;               /* slots keyed for an SA */
+    size_t spare;              /* slots on the free list (no contexts) */
+    uint64_t misses;           /* slots keyed for an SA, its creation included */
+    uint64_t evictions;        /* slots taken from the least recently used SA */
+};
+void esp_cache_stats(struct esp_cache_stats *st);
+/* At most cap (>= 1) slots; slots above it are freed, the least recently
+ * used first. -1 for 0. */
+int esp_cache_set_cap(size_t cap);
+/* Frees every slot and the cache's OpenSSL objects (at exit). SAs still
+ * alive stay usable: they re-key on their next packet. */
+void esp_cache_free(void);
+
 #endif

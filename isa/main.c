@@ -81,6 +81,7 @@ int main(int argc, char **argv)
     }
     card_destroy(&isa.card);
     isa_dataplane_close(&isa);
+    esp_cache_free(); /* the SAs went with the tunnels; their context slots stay till now */
     zloop_destroy(&loop);
     log_close();
     return rc;

@@ -776,6 +776,56 @@ Test(replay, window_512)
     replay_window(512);
 }
 
+/* Each SA's bitmap is a ring of the window rounded up to a power of two
+ * (64 bits at least): for windows around every such size, with jumps of
+ * the ring's size and around it, every answer is RFC 4303 3.4.3's as a
+ * plain set of the numbers received gives it. */
+Test(replay, every_window_size_agrees_with_a_plain_set)
+{
+    static const unsigned windows[] = { 1, 2, 31, 63, 64, 65, 100, 127, 128, 129, 500, 1023, 1024 };
+    static uint8_t seen[1 << 20];
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+#define RAND(n) (rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17, rng % (n))
+    for (size_t wi = 0; wi < NVEC(windows); wi++) {
+        unsigned w = windows[wi], ring = 64;
+        while (ring < w)
+            ring *= 2;
+        struct esp_sa *in = null_sha256(true, w, false, 0);
+        memset(seen, 0, sizeof seen);
+        uint64_t top = 0;
+        for (int k = 0; k < 300; k++) {
+            uint64_t seq;
+            if (top == 0 || RAND(10) < 4) { /* forward */
+                static const int around[] = { -1, 0, 1 };
+                uint64_t jumps[] = { 1, 2, 1 + RAND(w), w + around[RAND(3)], ring + around[RAND(3)],
+                                     1 + RAND(2 * ring + 2) };
+                seq = top + jumps[RAND(NVEC(jumps))];
+            } else { /* back into the window, or just out of it */
+                uint64_t back = RAND(w + 3);
+                seq = back < top ? top - back : 1;
+            }
+            cr_assert_lt(seq, sizeof seen);
+            enum esp_result want = seq > top             ? ESP_OK
+                                   : top - seq >= w      ? ESP_TOO_OLD
+                                   : seen[seq]           ? ESP_REPLAY
+                                                         : ESP_OK;
+            struct pkt p = pkt_numbered(seq, false);
+            enum esp_result got = deliver(in, &p);
+            cr_expect_eq(got, want, "window %u (ring %u), packet %lu after top %lu: %s, want %s", w,
+                         ring, (unsigned long)seq, (unsigned long)top, esp_result_name(got),
+                         esp_result_name(want));
+            if (got != want)
+                break;
+            if (want == ESP_OK) {
+                seen[seq] = 1;
+                top = seq > top ? seq : top;
+            }
+        }
+        esp_sa_destroy(&in);
+    }
+#undef RAND
+}
+
 /* RFC 4303 3.4.3: the replay check comes before the ICV, so a replayed
  * packet with a broken ICV is counted as a replay. */
 Test(replay, checked_before_the_icv)
@@ -1406,6 +1456,8 @@ Test(roundtrip, wrong_key_lengths_are_refused)
         { xf(ESP_CIPHER_NULL_GMAC, 256, ESP_INTEG_AEAD, 16), 32, 0 },
         { xf(ESP_CIPHER_AES_CBC, 256, ESP_INTEG_SHA1_96, 12), 16, 20 },
         { xf(ESP_CIPHER_AES_CBC, 128, ESP_INTEG_SHA256_128, 16), 16, 20 },
+        { xf(ESP_CIPHER_AES_CBC, 100, ESP_INTEG_NONE, 0), 12, 0 }, /* no such AES */
+        { xf(ESP_CIPHER_NULL, 128, ESP_INTEG_SHA1_96, 12), 16, 20 },
     };
     for (size_t i = 0; i < NVEC(bad); i++) {
         struct esp_sa_params p = { .spi = 1,
@@ -1420,6 +1472,304 @@ Test(roundtrip, wrong_key_lengths_are_refused)
         cr_expect_neq(err[0], 0, "case %zu: a reason", i);
         esp_sa_destroy(&sa);
     }
+}
+
+/* ---- the context cache -------------------------------------------------------------------- */
+
+/* Every SR OS transform (as roundtrip.every_transform_every_padding). */
+static size_t all_transforms(struct esp_transform *t, size_t cap)
+{
+    static const char *const encs[] = {
+        "null",         "aes128",       "aes192",           "aes256",           "aes128-gcm8",
+        "aes192-gcm12", "aes256-gcm16", "null-aes128-gmac", "null-aes192-gmac", "null-aes256-gmac",
+    };
+    static const char *const auths[] = { "null",   "md5",    "sha1",     "sha256",
+                                         "sha384", "sha512", "aes-xcbc", "auth-encryption" };
+    size_t n = 0;
+    for (size_t e = 0; e < NVEC(encs); e++)
+        for (size_t a = 0; a < NVEC(auths); a++) {
+            char err[256];
+            cr_assert_lt(n, cap);
+            if (esp_transform_parse(encs[e], auths[a], &t[n], err, sizeof err) == 0)
+                n++;
+        }
+    return n;
+}
+
+/* One direction of SA number i: keys of its own, so a context keyed for
+ * another SA would give other bytes. */
+static struct esp_sa *cache_sa(const struct esp_transform *t, unsigned i, bool inbound)
+{
+    uint8_t ek[36], ak[64];
+    for (int j = 0; j < 36; j++)
+        ek[j] = (uint8_t)(i * 31 + j);
+    for (int j = 0; j < 64; j++)
+        ak[j] = (uint8_t)(i * 17 + 3 * j);
+    struct esp_sa_params p = {
+        .spi = 0x2000 + i,
+        .inbound = inbound,
+        .tf = *t,
+        .enc_key = ek,
+        .enc_key_len = esp_enc_key_len(t),
+        .auth_key = ak,
+        .auth_key_len = esp_auth_key_len(t),
+        .replay_window = inbound ? 64 : 0,
+    };
+    return sa_open(&p);
+}
+
+static struct esp_cache_stats cache_now(void)
+{
+    struct esp_cache_stats st;
+    esp_cache_stats(&st);
+    return st;
+}
+
+/* Payload r of SA i (at most 129 bytes), and its IV: distinct for every packet. */
+static size_t cache_payload(uint8_t *pl, unsigned i, unsigned r)
+{
+    size_t len = 40 + (i * 7 + r * 13) % 90;
+    for (size_t j = 0; j < len; j++)
+        pl[j] = (uint8_t)(i * 11 + r * 5 + j);
+    pl[0] = 0x45;
+    return len;
+}
+
+static void cache_iv(uint8_t iv[16], unsigned i, unsigned r)
+{
+    for (int j = 0; j < 16; j++)
+        iv[j] = (uint8_t)(i + 3 * r + 29 * j);
+}
+
+TestSuite(cache, .fini = esp_cache_free);
+
+struct cpkt {
+    size_t n;
+    uint8_t b[256];
+};
+
+/* 33 tunnels of every transform over 3 context slots, used in turn, so
+ * nearly every packet re-keys a slot another SA (often of another cipher,
+ * digest or direction) had: every packet is the one an SA alone in the
+ * cache sends, and decapsulates back to its exact payload. */
+Test(cache, more_sas_than_slots_send_the_same_bytes)
+{
+    enum { MAXT = 40, ROUNDS = 3 };
+    struct esp_transform tf[MAXT];
+    size_t nt = all_transforms(tf, MAXT);
+    cr_assert_eq(nt, 33);
+    cr_assert_eq(esp_cache_set_cap(3), 0);
+    struct esp_sa *out[MAXT], *in[MAXT];
+    for (unsigned i = 0; i < nt; i++) {
+        out[i] = cache_sa(&tf[i], i, false);
+        in[i] = cache_sa(&tf[i], i, true);
+    }
+    static struct cpkt sent[MAXT][ROUNDS];
+    uint64_t misses = cache_now().misses;
+    /* rounds 0 and 1 with given IVs (exact bytes), round 2 with the
+     * engine's own (random CBC IVs on the running chain) */
+    for (unsigned r = 0; r < ROUNDS; r++)
+        for (unsigned i = 0; i < nt; i++) {
+            uint8_t pl[160], iv[16];
+            size_t len = cache_payload(pl, i, r);
+            cache_iv(iv, i, r);
+            struct cpkt *p = &sent[i][r];
+            assert_result("encap", r < 2 ? esp_encap_iv(out[i], iv, pl, len, 4, p->b, sizeof p->b, &p->n)
+                                         : esp_encap(out[i], pl, len, 4, p->b, sizeof p->b, &p->n),
+                          ESP_OK);
+        }
+    struct esp_cache_stats st = cache_now();
+    cr_expect_eq(st.live, 3);
+    cr_expect_eq(st.misses - misses, ROUNDS * nt, "misses %lu", (unsigned long)(st.misses - misses));
+    /* backwards, so the inbound SAs miss as well */
+    for (unsigned r = 0; r < ROUNDS; r++)
+        for (unsigned k = nt; k-- > 0;) {
+            uint8_t pl[160];
+            size_t len = cache_payload(pl, k, r);
+            char what[64];
+            snprintf(what, sizeof what, "SA %u round %u", k, r);
+            expect_result(what, decap_expect(what, in[k], sent[k][r].b, sent[k][r].n, pl, len, 4),
+                          ESP_OK);
+        }
+    for (unsigned i = 0; i < nt; i++) {
+        uint64_t octets = 0;
+        for (unsigned r = 0; r < ROUNDS; r++) {
+            uint8_t pl[160];
+            octets += cache_payload(pl, i, r);
+        }
+        expect_counts("out", out[i], ROUNDS, octets, ROUNDS);
+        expect_counts("in", in[i], ROUNDS, octets, ROUNDS);
+        expect_errors("out", out[i], -1);
+        expect_errors("in", in[i], -1);
+        esp_sa_destroy(&out[i]);
+        esp_sa_destroy(&in[i]);
+    }
+    /* the same SAs alone: the same packets */
+    for (unsigned i = 0; i < nt; i++) {
+        struct esp_sa *o = cache_sa(&tf[i], i, false);
+        for (unsigned r = 0; r < 2; r++) {
+            uint8_t pl[160], iv[16];
+            size_t len = cache_payload(pl, i, r);
+            cache_iv(iv, i, r);
+            struct cpkt p;
+            assert_result("alone", esp_encap_iv(o, iv, pl, len, 4, p.b, sizeof p.b, &p.n), ESP_OK);
+            char what[64];
+            snprintf(what, sizeof what, "SA %u round %u", i, r);
+            expect_bytes(what, sent[i][r].b, sent[i][r].n, p.b, p.n);
+        }
+        esp_sa_destroy(&o);
+    }
+}
+
+/* One packet from SA sa: ESP_OK. */
+static void cache_send(struct esp_sa *sa)
+{
+    uint8_t pl[64] = { 0x45 }, out[256];
+    size_t n = 0;
+    assert_result("send", esp_encap(sa, pl, sizeof pl, 4, out, sizeof out, &n), ESP_OK);
+}
+
+#define expect_cache(what, s0, misses_, evictions_, live_, spare_)                                 \
+    do {                                                                                           \
+        struct esp_cache_stats s_ = cache_now();                                                   \
+        cr_expect_eq(s_.misses - (s0).misses, (misses_), "%s: misses %lu, want %lu", (what),      \
+                     (unsigned long)(s_.misses - (s0).misses), (unsigned long)(misses_));          \
+        cr_expect_eq(s_.evictions - (s0).evictions, (evictions_),                                  \
+                     "%s: evictions %lu, want %lu", (what),                                        \
+                     (unsigned long)(s_.evictions - (s0).evictions), (unsigned long)(evictions_)); \
+        cr_expect_eq(s_.live, (live_), "%s: live %zu, want %zu", (what), s_.live, (size_t)(live_)); \
+        cr_expect_eq(s_.spare, (spare_), "%s: spare %zu, want %zu", (what), s_.spare,             \
+                     (size_t)(spare_));                                                            \
+    } while (0)
+
+/* Keyed at creation; a packet of an SA that holds its slot is a hit; a new
+ * SA or one that lost its slot takes the least recently used one. */
+Test(cache, the_least_recently_used_slot_goes_first)
+{
+    struct esp_transform t = xf(ESP_CIPHER_AES_GCM, 128, ESP_INTEG_AEAD, 16);
+    cr_assert_eq(esp_cache_set_cap(2), 0);
+    struct esp_cache_stats s0 = cache_now();
+    cr_assert_eq(s0.live + s0.spare, 0);
+    struct esp_sa *a = cache_sa(&t, 1, false), *b = cache_sa(&t, 2, false);
+    expect_cache("a, b created", s0, 2, 0, 2, 0);
+    cache_send(a);
+    cache_send(b);
+    cache_send(a); /* b is now the least recently used */
+    expect_cache("a, b sent", s0, 2, 0, 2, 0);
+    struct esp_sa *c = cache_sa(&t, 3, false);
+    expect_cache("c created", s0, 3, 1, 2, 0);
+    cache_send(a);
+    cache_send(c);
+    expect_cache("a, c sent", s0, 3, 1, 2, 0);
+    cache_send(b); /* takes a's */
+    expect_cache("b sent", s0, 4, 2, 2, 0);
+    cache_send(c);
+    expect_cache("c sent", s0, 4, 2, 2, 0);
+    cache_send(a); /* takes b's */
+    cache_send(c);
+    expect_cache("a, c sent again", s0, 5, 3, 2, 0);
+    expect_counts("a", a, 4, 4 * 64, 4);
+    expect_counts("b", b, 2, 2 * 64, 2);
+    expect_counts("c", c, 3, 3 * 64, 3);
+    esp_sa_destroy(&a);
+    esp_sa_destroy(&b);
+    esp_sa_destroy(&c);
+    expect_cache("destroyed", s0, 5, 3, 0, 2);
+}
+
+/* A destroyed SA's slot goes back to the free list, and the next SA takes
+ * it without evicting anyone. */
+Test(cache, destroy_returns_the_slot)
+{
+    struct esp_transform t = xf(ESP_CIPHER_AES_CBC, 256, ESP_INTEG_SHA256_128, 16);
+    cr_assert_eq(esp_cache_set_cap(4), 0);
+    struct esp_cache_stats s0 = cache_now();
+    cr_assert_eq(s0.live + s0.spare, 0);
+    struct esp_sa *sa[6];
+    for (unsigned i = 0; i < 4; i++)
+        sa[i] = cache_sa(&t, i, i % 2);
+    expect_cache("4 created", s0, 4, 0, 4, 0);
+    esp_sa_destroy(&sa[1]);
+    esp_sa_destroy(&sa[2]);
+    expect_cache("2 destroyed", s0, 4, 0, 2, 2);
+    sa[4] = cache_sa(&t, 4, false);
+    expect_cache("1 created", s0, 5, 0, 3, 1);
+    sa[5] = cache_sa(&t, 5, false);
+    expect_cache("2 created", s0, 6, 0, 4, 0);
+    sa[1] = cache_sa(&t, 1, true); /* a fifth: the cap */
+    expect_cache("a fifth created", s0, 7, 1, 4, 0);
+    cache_send(sa[4]);
+    cache_send(sa[5]);
+    expect_cache("sent", s0, 7, 1, 4, 0);
+    for (unsigned i = 0; i < 6; i++)
+        esp_sa_destroy(&sa[i]);
+    expect_cache("all destroyed", s0, 7, 1, 0, 4);
+}
+
+/* A smaller cap frees the least recently used slots; 0 is refused. */
+Test(cache, a_smaller_cap_frees_the_least_recently_used)
+{
+    struct esp_transform t = xf(ESP_CIPHER_NULL, 0, ESP_INTEG_XCBC_96, 12);
+    cr_assert_eq(esp_cache_set_cap(4), 0);
+    struct esp_cache_stats s0 = cache_now();
+    struct esp_sa *sa[4];
+    for (unsigned i = 0; i < 4; i++)
+        sa[i] = cache_sa(&t, i, false);
+    cache_send(sa[0]); /* order: 0, 3, 2, 1 */
+    cr_expect_eq(esp_cache_set_cap(2), 0);
+    expect_cache("cap 2", s0, 4, 0, 2, 0);
+    cache_send(sa[0]);
+    cache_send(sa[3]);
+    expect_cache("0 and 3 kept theirs", s0, 4, 0, 2, 0);
+    cache_send(sa[1]);
+    expect_cache("1 lost its", s0, 5, 1, 2, 0);
+    cr_expect_eq(esp_cache_set_cap(0), -1);
+    cr_expect_eq(cache_now().cap, 2);
+    for (unsigned i = 0; i < 4; i++)
+        esp_sa_destroy(&sa[i]);
+}
+
+/* esp_cache_free leaves live SAs working: they re-key on their next packet. */
+Test(cache, sas_outlive_a_freed_cache)
+{
+    struct esp_transform t = xf(ESP_CIPHER_AES_CBC, 128, ESP_INTEG_SHA1_96, 12);
+    struct esp_sa *o = cache_sa(&t, 7, false), *i = cache_sa(&t, 7, true);
+    for (int round = 0; round < 2; round++) {
+        uint8_t pl[160];
+        size_t len = cache_payload(pl, 7, (unsigned)round);
+        struct cpkt p;
+        assert_result("encap", esp_encap(o, pl, len, 4, p.b, sizeof p.b, &p.n), ESP_OK);
+        expect_result("decap", decap_expect("decap", i, p.b, p.n, pl, len, 4), ESP_OK);
+        esp_cache_free();
+        struct esp_cache_stats st = cache_now();
+        cr_expect_eq(st.live + st.spare, 0, "slots after esp_cache_free: %zu", st.live + st.spare);
+    }
+    esp_sa_destroy(&o);
+    esp_sa_destroy(&i);
+}
+
+/* One slot for both directions of a tunnel: every packet re-keys it, CBC
+ * IVs on the running chain included, and nothing is lost. */
+Test(cache, one_slot_for_both_directions)
+{
+    struct esp_transform t = xf(ESP_CIPHER_AES_CBC, 192, ESP_INTEG_XCBC_96, 12);
+    cr_assert_eq(esp_cache_set_cap(1), 0);
+    struct esp_sa *o = cache_sa(&t, 9, false), *i = cache_sa(&t, 9, true);
+    struct esp_cache_stats s0 = cache_now();
+    uint64_t octets = 0;
+    for (unsigned r = 0; r < 50; r++) {
+        uint8_t pl[160];
+        size_t len = cache_payload(pl, 9, r);
+        struct cpkt p;
+        assert_result("encap", esp_encap(o, pl, len, 4, p.b, sizeof p.b, &p.n), ESP_OK);
+        expect_result("decap", decap_expect("decap", i, p.b, p.n, pl, len, 4), ESP_OK);
+        octets += len;
+    }
+    expect_cache("50 each way", s0, 100, 100, 1, 0);
+    expect_counts("out", o, 50, octets, 50);
+    expect_counts("in", i, 50, octets, 50);
+    esp_sa_destroy(&o);
+    esp_sa_destroy(&i);
 }
 
 /* ---- SR OS names ------------------------------------------------------------------------- */
