@@ -325,9 +325,31 @@ void tunnels_free(struct isa *isa)
     zhashx_destroy(&isa->by_public);
 }
 
+static void initiate(struct isa *isa);
+
+static int on_initiate_slice(zloop_t *loop, int timer_id, void *arg)
+{
+    (void)loop;
+    (void)timer_id;
+    struct isa *isa = arg;
+    isa->initiating = false;
+    initiate(isa);
+    isa_flush(isa);
+    return 0;
+}
+
+/* IKE initiations due: a slice now, the rest in further slices with the
+ * loop's other work (packets, heartbeats) in between. */
+static void initiate(struct isa *isa)
+{
+    if (!isa->initiating && ike_initiate_due(isa, (uint64_t)zclock_mono()) && isa->loop)
+        isa->initiating = zloop_timer(isa->loop, 1, 1, on_initiate_slice, isa) >= 0;
+}
+
 void tunnels_tick(struct isa *isa, uint64_t now_ms)
 {
     ike_tick(isa, now_ms);
+    initiate(isa);
     /* dynamic tunnels whose IKE SA went */
     for (size_t i = 0; i < isa->n_tunnels;) {
         struct isa_tunnel *t = isa->tunnels[i];
