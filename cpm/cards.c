@@ -164,13 +164,22 @@ static struct card_proc **snapshot(struct cpm *cpm)
     return all;
 }
 
+static int push_rank(const struct card_proc *c)
+{
+    return c->role == SRLAB__ROLE__ROLE_IOM ? 0 : c->role == SRLAB__ROLE__ROLE_ISA ? 1 : 2;
+}
+
 void cards_push_all(struct cpm *cpm, bool force)
 {
     tgm_update(cpm); /* which ISAs carry each tunnel group now */
     struct card_proc **all = snapshot(cpm);
-    for (struct card_proc **c = all; *c; c++)
-        if ((*c)->state != CARD_DOWN)
-            push_one(cpm, *c, force);
+    /* IOMs first, then ISAs, then the rest: an ISA that takes tunnels over
+     * starts their IKE as soon as it has them, and the answers must find
+     * IOMs that already hand that tunnel's packets to it */
+    for (int rank = 0; rank < 3; rank++)
+        for (struct card_proc **c = all; *c; c++)
+            if ((*c)->state != CARD_DOWN && push_rank(*c) == rank)
+                push_one(cpm, *c, force);
     free(all);
 }
 

@@ -902,7 +902,7 @@ static int check_security_policy(struct vctx *v, struct cfg_node *svc, struct cf
     const char *sp = cfg_leaf(t, "security-policy", "id");
     if (!sp)
         return 0;
-    struct cfg_node *pol = cfg_find(v->tree, cfg_child(svc, "ipsec"), "security-policy", sp);
+    struct cfg_node *pol = cfg_find(v->tree, cfg_find(v->tree, svc, "ipsec", NULL), "security-policy", sp);
     if (!pol)
         FAIL(v, cfg_child(t, "security-policy"), sp, "ipsec-tunnel \"%s\": security-policy %s does "
              "not exist in service %s%s", t->key, sp, svc->key,
