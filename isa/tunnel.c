@@ -268,6 +268,8 @@ static void tunnel_free(struct isa_tunnel *t)
     free(t);
 }
 
+static void initiate(struct isa *isa);
+
 void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
@@ -312,6 +314,9 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
                  next[i]->ipsec ? "ipsec" : next[i]->gre ? "gre" : "ip-ip",
                  next[i]->oper_up ? "up" : "down");
     }
+    /* tunnels that came with this configuration (a failover) start their
+     * IKE now, not at the next tick */
+    initiate(isa);
 }
 
 void tunnels_free(struct isa *isa)
@@ -324,8 +329,6 @@ void tunnels_free(struct isa *isa)
     zhashx_destroy(&isa->by_private);
     zhashx_destroy(&isa->by_public);
 }
-
-static void initiate(struct isa *isa);
 
 static int on_initiate_slice(zloop_t *loop, int timer_id, void *arg)
 {
