@@ -164,13 +164,25 @@ static struct card_proc **snapshot(struct cpm *cpm)
     return all;
 }
 
+/* IOMs with ports first, then ISAs, then the rest (an IOM without ports
+ * forwards nothing): an ISA that takes tunnels over starts their IKE as soon
+ * as it has them, and the answers must find IOMs that already hand those
+ * tunnels' packets to it */
+static int push_rank(const struct card_proc *c)
+{
+    if (c->role == SRLAB__ROLE__ROLE_IOM && c->n_port_mdas > 0)
+        return 0;
+    return c->role == SRLAB__ROLE__ROLE_ISA ? 1 : 2;
+}
+
 void cards_push_all(struct cpm *cpm, bool force)
 {
     tgm_update(cpm); /* which ISAs carry each tunnel group now */
     struct card_proc **all = snapshot(cpm);
-    for (struct card_proc **c = all; *c; c++)
-        if ((*c)->state != CARD_DOWN)
-            push_one(cpm, *c, force);
+    for (int rank = 0; rank < 3; rank++)
+        for (struct card_proc **c = all; *c; c++)
+            if ((*c)->state != CARD_DOWN && push_rank(*c) == rank)
+                push_one(cpm, *c, force);
     free(all);
 }
 

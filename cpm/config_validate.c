@@ -902,7 +902,7 @@ static int check_security_policy(struct vctx *v, struct cfg_node *svc, struct cf
     const char *sp = cfg_leaf(t, "security-policy", "id");
     if (!sp)
         return 0;
-    struct cfg_node *pol = cfg_find(v->tree, cfg_child(svc, "ipsec"), "security-policy", sp);
+    struct cfg_node *pol = cfg_find(v->tree, cfg_find(v->tree, svc, "ipsec", NULL), "security-policy", sp);
     if (!pol)
         FAIL(v, cfg_child(t, "security-policy"), sp, "ipsec-tunnel \"%s\": security-policy %s does "
              "not exist in service %s%s", t->key, sp, svc->key,
@@ -1059,7 +1059,7 @@ static int rule_ipsec(struct vctx *v)
     if (check_ipsec_transforms(v) || check_ike(v))
         return -1;
     struct cfg_node *service = croot(v, "service");
-    zhashx_t *names = zhashx_new(), *ends = zhashx_new();
+    zhashx_t *names = zhashx_new(), *ends = zhashx_new(), *in_svc = zhashx_new();
     int rc = -1;
     /* one name space for ip-tunnel and ipsec-tunnel (show, the ISAs) */
     for (struct cfg_node *s = service ? service->child : NULL; s; s = s->next)
@@ -1084,6 +1084,9 @@ static int rule_ipsec(struct vctx *v)
                     goto done;
                 }
                 zhashx_insert(names, t->key, s->key);
+                char svc_tunnel[160];
+                snprintf(svc_tunnel, sizeof svc_tunnel, "%s|%s", s->key, t->key);
+                zhashx_update(in_svc, svc_tunnel, t);
                 struct cfg_node *lga = cfg_child(t, "local-gateway-address");
                 if (lga) {
                     const char *dsvc = cfg_get(lga, "svc");
@@ -1128,15 +1131,12 @@ static int rule_ipsec(struct vctx *v)
                     goto done;
             }
         }
-        /* static routes into a tunnel name one of this service's */
+        /* static routes into a tunnel name one of this service's (looked
+         * up, not searched: a route per tunnel, thousands of them) */
         cfg_each(sre, s, "static-route-entry") cfg_each(it, sre, "ipsec-tunnel") {
-            struct cfg_node *found = NULL;
-            cfg_each(iface, s, "interface") cfg_each(sap, iface, "sap") {
-                struct cfg_node *t = cfg_find(v->tree, sap, "ipsec-tunnel", it->key);
-                if (t)
-                    found = t;
-            }
-            if (!found) {
+            char svc_tunnel[160];
+            snprintf(svc_tunnel, sizeof svc_tunnel, "%s|%s", s->key, it->key);
+            if (!zhashx_lookup(in_svc, svc_tunnel)) {
                 cfg_error_set(v->err, blame(v, it), it->key, node_line(it)
                               ? "static-route-entry %s: no ipsec-tunnel \"%s\" in service %s"
                               : "ipsec-tunnel \"%s\" is the next hop of static-route-entry %s "
@@ -1150,6 +1150,7 @@ static int rule_ipsec(struct vctx *v)
 done:
     zhashx_destroy(&names);
     zhashx_destroy(&ends);
+    zhashx_destroy(&in_svc);
     return rc;
 }
 

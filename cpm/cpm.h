@@ -207,6 +207,8 @@ void ipsec_state_destroy(void);
 int session_log_init(struct cpm *cpm);
 void ipsec_on_session(struct cpm *cpm, const Srlab__IkeSession *m);
 int show_ipsec_session_log(struct cpm *cpm, int max, struct strbuf *out, struct json *j);
+/* Writes the session log rows that came since the last flush (one transaction). */
+void ipsec_session_flush(struct cpm *cpm);
 int show_ipsec_gateway(struct cpm *cpm, const char *name, bool tunnel_list, struct strbuf *out, struct json *j);
 
 /* ---- push_ipsec.c: the IPsec part of a card's configuration ---- */

@@ -40,9 +40,12 @@ static zhashx_t *table(void)
     return tunnels;
 }
 
+static void session_rows_destroy(void);
+
 void ipsec_state_destroy(void)
 {
     zhashx_destroy(&tunnels);
+    session_rows_destroy();
 }
 
 static Srlab__DynamicRoute *route_msg(struct arena *a, const struct dyn_tunnel *t, const char *prefix)
@@ -290,42 +293,107 @@ int session_log_init(struct cpm *cpm)
     return sqlite3_exec(cfg_store_db(cpm->store), session_sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Rows wait in memory and are written together, one transaction per
+ * flush (every health tick, and before the log is read): a failover brings
+ * thousands at once, and a transaction each held cpm's loop for seconds. */
+struct session_row {
+    char when[40], spis[40];
+    char *text[8]; /* event tunnel gateway peer peer_id algorithms detail isa */
+    int64_t svc;
+    int peer_port;
+};
+static struct session_row *pending;
+static size_t n_pending, cap_pending;
+
+static void pending_free(void)
+{
+    for (size_t i = 0; i < n_pending; i++)
+        for (int k = 0; k < 8; k++)
+            free(pending[i].text[k]);
+    n_pending = 0;
+}
+
+static void session_rows_destroy(void)
+{
+    pending_free();
+    free(pending);
+    pending = NULL;
+    cap_pending = 0;
+}
+
 void ipsec_on_session(struct cpm *cpm, const Srlab__IkeSession *m)
 {
-    sqlite3 *db = cfg_store_db(cpm->store);
-    sqlite3_stmt *q;
-    char when[40], spis[40];
+    (void)cpm;
+    if (n_pending == cap_pending) {
+        size_t cap = cap_pending ? cap_pending * 2 : 256;
+        struct session_row *grown = realloc(pending, cap * sizeof *pending);
+        if (!grown) {
+            log_warn("session_log_failed", "reason=%s", log_q("out of memory"));
+            return;
+        }
+        pending = grown;
+        cap_pending = cap;
+    }
+    struct session_row *r = &pending[n_pending++];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y/%m/%d %H:%M:%S UTC", &tm);
-    snprintf(spis, sizeof spis, "%016llx/%016llx", (unsigned long long)m->spi_i, (unsigned long long)m->spi_r);
+    strftime(r->when, sizeof r->when, "%Y/%m/%d %H:%M:%S UTC", &tm);
+    snprintf(r->spis, sizeof r->spis, "%016llx/%016llx", (unsigned long long)m->spi_i,
+             (unsigned long long)m->spi_r);
+    const char *text[8] = { m->event, m->tunnel, m->gateway, m->peer, m->peer_id, m->ike_algorithms,
+                            m->detail, m->isa };
+    for (int k = 0; k < 8; k++)
+        r->text[k] = strdup(text[k] ? text[k] : "");
+    r->svc = m->svc;
+    r->peer_port = (int)m->peer_port;
+}
+
+void ipsec_session_flush(struct cpm *cpm)
+{
+    if (!n_pending)
+        return;
+    sqlite3 *db = cfg_store_db(cpm->store);
+    sqlite3_stmt *q;
+    bool tx = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     if (sqlite3_prepare_v2(db, "INSERT INTO session_log(time,event,tunnel,gateway,service,peer,peer_port,"
                            "peer_id,ike_spis,ike_algorithms,detail,isa) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &q, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(q, 1, when, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, m->event, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, m->tunnel, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, m->gateway, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 5, m->svc);
-    sqlite3_bind_text(q, 6, m->peer, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 7, (int)m->peer_port);
-    sqlite3_bind_text(q, 8, m->peer_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 9, spis, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 10, m->ike_algorithms, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 11, m->detail, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 12, m->isa, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) != SQLITE_DONE)
+                           -1, &q, NULL) == SQLITE_OK) {
+        for (size_t i = 0; i < n_pending; i++) {
+            const struct session_row *r = &pending[i];
+            sqlite3_bind_text(q, 1, r->when, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 2, r->text[0], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 3, r->text[1], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 4, r->text[2], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 5, r->svc);
+            sqlite3_bind_text(q, 6, r->text[3], -1, SQLITE_STATIC);
+            sqlite3_bind_int(q, 7, r->peer_port);
+            sqlite3_bind_text(q, 8, r->text[4], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 9, r->spis, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 10, r->text[5], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 11, r->text[6], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 12, r->text[7], -1, SQLITE_STATIC);
+            if (sqlite3_step(q) != SQLITE_DONE)
+                log_warn("session_log_failed", "reason=%s", log_q(sqlite3_errmsg(db)));
+            sqlite3_reset(q);
+        }
+        sqlite3_finalize(q);
+    } else {
         log_warn("session_log_failed", "reason=%s", log_q(sqlite3_errmsg(db)));
-    sqlite3_finalize(q);
+    }
     /* keep the last 100,000 */
     sqlite3_exec(db, "DELETE FROM session_log WHERE seq <= (SELECT MAX(seq) FROM session_log) - 100000",
                  NULL, NULL, NULL);
+    if (tx && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        log_warn("session_log_failed", "reason=%s", log_q(sqlite3_errmsg(db)));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pending_free();
 }
 
 int show_ipsec_session_log(struct cpm *cpm, int max, struct strbuf *out, struct json *j)
 {
+    ipsec_session_flush(cpm);
     sqlite3 *db = cfg_store_db(cpm->store);
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db, "SELECT seq,time,event,tunnel,gateway,service,peer,peer_port,peer_id,"

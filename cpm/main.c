@@ -102,6 +102,7 @@ static int on_health(zloop_t *loop, int timer_id, void *arg)
      * alive: read them before judging anyone dead. */
     for (int i = 0; i < 100000 && (zsock_events(cpm->bus) & ZMQ_POLLIN); i++)
         on_bus(loop, cpm->bus, cpm);
+    ipsec_session_flush(cpm);
     cards_health_tick(cpm);
     query_tick(cpm);
     tgm_tick(cpm);
@@ -259,6 +260,8 @@ out:
     if (cpm.sessions)
         cli_sessions_destroy(&cpm);
     query_destroy_all();
+    if (cpm.store)
+        ipsec_session_flush(&cpm);
     ipsec_state_destroy();
     tgm_destroy();
     zhashx_destroy(&cpm.tunnel_up);

@@ -183,8 +183,9 @@ void push_ipsec_tunnel(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
     t->isa = arena_strdup(a, v->isa);
     const char *sp = cfg_leaf(tn, "security-policy", "id");
     t->security_policy = sp ? (uint32_t)atoi(sp) : 0;
-    struct cfg_node *pol = sp ? cfg_find(cpm->tree, cfg_child(v->svc_node, "ipsec"), "security-policy", sp)
-                              : NULL;
+    /* by the tree's index: a service may hold thousands of interfaces and routes */
+    struct cfg_node *ipsec = cfg_find(cpm->tree, v->svc_node, "ipsec", NULL);
+    struct cfg_node *pol = sp ? cfg_find(cpm->tree, ipsec, "security-policy", sp) : NULL;
     cfg_each(e, pol, "entry") {
         static const char *const sides[][2] = { { "local-ip", "remote-ip" },
                                                 { "local-v6-ip", "remote-v6-ip" } };

@@ -273,26 +273,34 @@ int tunnels_resolve(struct cpm *cpm, struct tunnel_view **out)
         }
     }
     /* placement: each tunnel on one active ISA of its group, spread in
-     * turn, never more than isa-scale-mode allows on one ISA */
-    for (int i = 0; i < n; i++) {
-        char g[8];
-        snprintf(g, sizeof g, "%u", tv[i].group);
-        struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+     * turn, never more than isa-scale-mode allows on one ISA; counted per
+     * group as we go (thousands of tunnels: no rescan of the earlier ones) */
+    struct placing {
+        bool known;
+        int nact, seen;
+        long limit, used[16];
         const char *act[16];
-        int nact = tg ? tunnel_group_active_isas(cpm, tg, act, 16) : 0;
-        if (!nact)
+    } groups[17] = { { 0 } };
+    for (int i = 0; i < n; i++) {
+        if (tv[i].group < 1 || tv[i].group > 16)
             continue;
-        long limit = tunnel_group_limit(tg);
-        int k = 0;
-        for (int j = 0; j < i; j++)
-            k += tv[j].group == tv[i].group;
-        for (int tries = 0; tries < nact; tries++) {
-            const char *isa = act[(k + tries) % nact];
-            long used = 0;
-            for (int j = 0; j < i; j++)
-                used += tv[j].group == tv[i].group && strcmp(tv[j].isa, isa) == 0;
-            if (used < limit) {
-                snprintf(tv[i].isa, sizeof tv[i].isa, "%s", isa);
+        struct placing *pg = &groups[tv[i].group];
+        if (!pg->known) {
+            char g[8];
+            snprintf(g, sizeof g, "%u", tv[i].group);
+            struct cfg_node *tg = cfg_find(cpm->tree, cfg_child(cpm->tree->root, "isa"), "tunnel-group", g);
+            pg->known = true;
+            pg->nact = tg ? tunnel_group_active_isas(cpm, tg, pg->act, 16) : 0;
+            pg->limit = tg ? tunnel_group_limit(tg) : 0;
+        }
+        if (!pg->nact)
+            continue;
+        int k = pg->seen++;
+        for (int tries = 0; tries < pg->nact; tries++) {
+            int a = (k + tries) % pg->nact;
+            if (pg->used[a] < pg->limit) {
+                pg->used[a]++;
+                snprintf(tv[i].isa, sizeof tv[i].isa, "%s", pg->act[a]);
                 break;
             }
         }

@@ -303,7 +303,14 @@ int iom_apply_config(struct iom *iom, uint64_t generation, const Srlab__CardConf
         inst_free(iom, i);
     }
 
-    /* interfaces: new ones, counters carried over by (service, name) */
+    /* interfaces: new ones, counters carried over by (service, name),
+     * found through an index of the old ones (thousands of interfaces) */
+    zhashx_t *olds = zhashx_new();
+    for (size_t o = 0; o < iom->n_ifs; o++) {
+        char key[128];
+        snprintf(key, sizeof key, "%u|%s", iom->ifs[o]->svc, iom->ifs[o]->name);
+        zhashx_update(olds, key, iom->ifs[o]);
+    }
     size_t n = 0;
     for (size_t s = 0; s < cfg->n_services; s++)
         n += cfg->services[s]->n_interfaces;
@@ -314,18 +321,19 @@ int iom_apply_config(struct iom *iom, uint64_t generation, const Srlab__CardConf
         struct iom_inst *inst = iom_inst_get(iom, svc->type == SRLAB__SERVICE_TYPE__SVC_VPRN ? svc->id : 0);
         for (size_t i = 0; i < svc->n_interfaces; i++) {
             struct iom_if *ifp = if_new(iom, svc, svc->interfaces[i], inst);
-            for (size_t o = 0; o < iom->n_ifs; o++) {
-                struct iom_if *old = iom->ifs[o];
-                if (old->svc == ifp->svc && strcmp(old->name, ifp->name) == 0) {
-                    memcpy(ifp->fc, old->fc, sizeof ifp->fc);
-                    ifp->in_dropped_pkts = old->in_dropped_pkts;
-                    ifp->in_dropped_octets = old->in_dropped_octets;
-                    ifp->oper_up = old->oper_up;
-                }
+            char key[128];
+            snprintf(key, sizeof key, "%u|%s", ifp->svc, ifp->name);
+            struct iom_if *old = zhashx_lookup(olds, key);
+            if (old) {
+                memcpy(ifp->fc, old->fc, sizeof ifp->fc);
+                ifp->in_dropped_pkts = old->in_dropped_pkts;
+                ifp->in_dropped_octets = old->in_dropped_octets;
+                ifp->oper_up = old->oper_up;
             }
             ifs[k++] = ifp;
         }
     }
+    zhashx_destroy(&olds);
     for (size_t o = 0; o < iom->n_ifs; o++)
         free(iom->ifs[o]);
     free(iom->ifs);

@@ -144,38 +144,35 @@ const struct route *fib_lookup(const struct fib *f, int family, const uint8_t *a
 
 /* ---- building an instance's table from its interfaces and static routes --------- */
 
-/* The direct route of an up interface that covers nh, if any. */
-static struct iom_if *resolve_nh(struct fib *f, int family, const uint8_t *nh)
+/* The direct route of an up interface that covers nh, if any: looked up in
+ * a table of the direct routes alone (an instance may have thousands of
+ * tunnel interfaces and static routes: no scan per route). */
+static struct iom_if *resolve_nh(const struct fib *direct, int family, const uint8_t *nh)
 {
-    struct iom_if *best = NULL;
-    int best_len = -1;
-    uint8_t a[16], b[16];
-    for (size_t i = 0; i < f->n; i++) {
-        const struct route *r = &f->routes[i];
-        if (r->proto != ROUTE_DIRECT || r->family != family || !r->oif || !r->oif->oper_up)
-            continue;
-        mask(a, nh, family, r->plen);
-        mask(b, r->addr, family, r->plen);
-        if (memcmp(a, b, alen(family)) == 0 && r->plen > best_len) {
-            best = r->oif;
-            best_len = r->plen;
-        }
-    }
-    return best;
+    const struct route *r = fib_lookup(direct, family, nh);
+    return r ? r->oif : NULL;
 }
 
-/* The private interface of an operationally up ipsec-tunnel, or NULL. */
-static struct iom_if *ipsec_tunnel_if(struct iom *iom, const char *name)
+/* The private interface of each operationally up ipsec-tunnel, by the
+ * tunnel's name (made once per table: a static route per tunnel). */
+static zhashx_t *ipsec_tunnel_ifs(struct iom *iom)
 {
+    zhashx_t *ifs = zhashx_new(), *by_tunnel = zhashx_new();
+    for (size_t k = 0; k < iom->n_ifs; k++) {
+        char key[128];
+        snprintf(key, sizeof key, "%u|%s", iom->ifs[k]->svc, iom->ifs[k]->name);
+        zhashx_insert(ifs, key, iom->ifs[k]);
+    }
     for (size_t i = 0; iom->config && i < iom->config->n_ipsec_tunnels; i++) {
         const Srlab__IpsecTunnelConfig *t = iom->config->ipsec_tunnels[i];
-        if (strcmp(t->name, name) != 0 || !t->oper_up)
-            continue;
-        for (size_t k = 0; k < iom->n_ifs; k++)
-            if (iom->ifs[k]->svc == t->svc && strcmp(iom->ifs[k]->name, t->interface) == 0)
-                return iom->ifs[k]->oper_up ? iom->ifs[k] : NULL;
+        char key[128];
+        snprintf(key, sizeof key, "%u|%s", t->svc, t->interface);
+        struct iom_if *ifp = t->oper_up ? zhashx_lookup(ifs, key) : NULL;
+        if (ifp)
+            zhashx_insert(by_tunnel, t->name, ifp);
     }
-    return NULL;
+    zhashx_destroy(&ifs);
+    return by_tunnel;
 }
 
 static void add_dyn_routes(struct iom *iom, struct iom_inst *inst, struct fib *f, uint64_t now);
@@ -215,6 +212,12 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
     for (size_t i = 0; i < iom->n_ifs; i++)
         if (iom->ifs[i]->inst == inst)
             add_if_routes(f, iom->ifs[i], now);
+    struct fib direct = { 0 };
+    for (size_t i = 0; i < f->n; i++)
+        if (f->routes[i].proto == ROUTE_DIRECT && f->routes[i].oif && f->routes[i].oif->oper_up)
+            fib_add(&direct, &f->routes[i]);
+    fib_build_index(&direct);
+    zhashx_t *tunnel_ifs = NULL;
     /* static routes of the instance (Base: the router's; VPRN: its own) */
     const Srlab__CardConfig *cfg = iom->config;
     for (size_t s = 0; cfg && s < cfg->n_services; s++) {
@@ -232,7 +235,11 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
             r.family = (uint8_t)family;
             r.plen = (uint8_t)plen;
             if (sr->tunnel[0]) {
-                r.oif = ipsec_tunnel_if(iom, sr->tunnel);
+                if (!tunnel_ifs)
+                    tunnel_ifs = ipsec_tunnel_ifs(iom);
+                r.oif = zhashx_lookup(tunnel_ifs, sr->tunnel);
+                if (r.oif && !r.oif->oper_up)
+                    r.oif = NULL;
                 if (!r.oif)
                     continue; /* the tunnel is down: no route */
                 snprintf(r.tunnel, sizeof r.tunnel, "%s", sr->tunnel);
@@ -242,11 +249,13 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
                 if (inet_pton(family, sr->next_hop, r.nh) != 1)
                     continue; /* an IPv4 next hop of an IPv6 prefix: not usable */
                 r.has_nh = true;
-                r.oif = resolve_nh(f, family, r.nh);
+                r.oif = resolve_nh(&direct, family, r.nh);
             }
             fib_add(f, &r);
         }
     }
+    fib_free(&direct);
+    zhashx_destroy(&tunnel_ifs);
     add_dyn_routes(iom, inst, f, now);
     fib_build_index(f);
 }

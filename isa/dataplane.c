@@ -39,6 +39,9 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
     (void)loop;
     (void)item;
     struct isa *isa = arg;
+    /* at most four batches, and no more batches after ISA_DP_SLICE_MS: a
+     * burst of IKE (a DH each) must not keep the loop from its heartbeats */
+    int64_t start = zclock_mono();
     for (int round = 0; round < 4; round++) {
         int n = dp_recv(isa->dp_fd, isa->rx);
         for (int i = 0; i < n; i++) {
@@ -64,7 +67,7 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
                 tunnel_public_input(isa, slot, d, len);
             }
         }
-        if (n < DP_BATCH)
+        if (n < DP_BATCH || zclock_mono() - start >= ISA_DP_SLICE_MS)
             break;
     }
     isa_flush(isa);

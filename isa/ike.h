@@ -22,6 +22,7 @@
 #define IKE_HALF_OPEN_COOKIES 512  /* half-open SAs before cookies are asked (RFC 7296 2.6) */
 #define IKE_HALF_OPEN_MAX 16384  /* and never more than this */
 #define IKE_MAX_CHILD_TS 32      /* the chapter: more is TS_UNACCEPTABLE */
+#define IKE_INITIATE_SLICE_MS 20 /* auto-establish initiations at one go, then the loop runs */
 
 /* An ike-policy with what it refers to, copied from the configuration so
  * an SA never points into a message that the next push replaces. */
@@ -207,6 +208,9 @@ void ike_engine_free(struct isa *isa);
 void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *t, struct ike_gw *gw,
                const uint8_t *msg, size_t len);
 void ike_tick(struct isa *isa, uint64_t now_ms);
+/* Initiates the auto-establish tunnels that are due, for at most
+ * IKE_INITIATE_SLICE_MS; true when some are left for the next slice. */
+bool ike_initiate_due(struct isa *isa, uint64_t now_ms);
 struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint64_t spi_r);
 struct ike_sa *ike_sa_find(struct isa *isa, uint64_t our_spi);
 /* The one function that changes an IKE SA's state: checks the transition

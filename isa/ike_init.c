@@ -312,8 +312,13 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
 static void send_init(struct isa *isa, struct ike_sa *sa)
 {
     struct ike_setup *s = sa->setup;
-    ike_dh_destroy(&s->dh);
-    s->dh = ike_dh_new(s->group);
+    /* RFC 7296 2.6: the retry with a COOKIE keeps every other payload, the
+     * KE too (a responder may already have answered the first try with
+     * keys from it); only INVALID_KE_PAYLOAD's other group needs a new key */
+    if (!s->dh || ike_dh_group(s->dh) != s->group) {
+        ike_dh_destroy(&s->dh);
+        s->dh = ike_dh_new(s->group);
+    }
     if (!s->dh) {
         ike_sa_kill(isa, sa, "dh-group-unsupported");
         return;

@@ -763,11 +763,24 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
         sa_tick(isa, sa, now_ms);
     }
     zlistx_destroy(&all);
-    /* static tunnels with auto-establish that have no IKE SA */
+    ike_lockout_tick(isa, now_ms);
+}
+
+/* Static tunnels with auto-establish that have no IKE SA. A thousand of
+ * them at once (a failover, a new configuration) cost a DH key each: done
+ * in slices, so that the event loop still answers packets and sends its
+ * heartbeats (cpm declares a silent card dead after 350 ms). */
+bool ike_initiate_due(struct isa *isa, uint64_t now_ms)
+{
+    if (!isa->ike)
+        return false;
+    int64_t start = zclock_mono();
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->dynamic && t->auto_establish && t->oper_up && !t->ike_sa && !t->gw &&
             now_ms >= t->next_attempt_ms) {
+            if (zclock_mono() - start >= IKE_INITIATE_SLICE_MS)
+                return true;
             t->next_attempt_ms = now_ms + 5000;
             if (isa->mem_full) {
                 isa->ike_mem_rejected++;
@@ -777,7 +790,7 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
             ike_initiate(isa, t);
         }
     }
-    ike_lockout_tick(isa, now_ms);
+    return false;
 }
 
 /* ---- the session log -------------------------------------------------------------------- */

@@ -152,6 +152,8 @@ struct ike_policy;
 struct ike_sa;
 struct ike_gw;
 
+#define ISA_DP_SLICE_MS 20 /* packet batches read at one go, then the loop runs */
+
 struct isa {
     const char *rundir;
     char name[16];             /* "isa-1/2" */
@@ -171,6 +173,7 @@ struct isa {
     zhashx_t *by_private;      /* "svc|interface" -> tunnel */
     zhashx_t *by_public;       /* "family|local|remote|proto" -> tunnel */
     struct ike_engine *ike;
+    bool initiating;           /* a slice of IKE initiations is scheduled */
     uint64_t ike_malformed, ike_blocked, ike_unknown_spi, ike_retransmits_answered, ike_bad_msg_id,
         ike_unknown_exchange, ike_retransmits, ike_frag_timeouts, ike_cookies_sent, ike_half_open_drops,
         ike_invalid_ke, ike_no_proposal, ike_dpd_answered, ike_mem_rejected;

@@ -269,6 +269,8 @@ static void tunnel_free(struct isa_tunnel *t)
     free(t);
 }
 
+static void initiate(struct isa *isa);
+
 void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
@@ -313,6 +315,9 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
                  next[i]->ipsec ? "ipsec" : next[i]->gre ? "gre" : "ip-ip",
                  next[i]->oper_up ? "up" : "down");
     }
+    /* tunnels that came with this configuration (a failover) start their
+     * IKE now, not at the next tick */
+    initiate(isa);
 }
 
 void tunnels_free(struct isa *isa)
@@ -326,9 +331,29 @@ void tunnels_free(struct isa *isa)
     zhashx_destroy(&isa->by_public);
 }
 
+static int on_initiate_slice(zloop_t *loop, int timer_id, void *arg)
+{
+    (void)loop;
+    (void)timer_id;
+    struct isa *isa = arg;
+    isa->initiating = false;
+    initiate(isa);
+    isa_flush(isa);
+    return 0;
+}
+
+/* IKE initiations due: a slice now, the rest in further slices with the
+ * loop's other work (packets, heartbeats) in between. */
+static void initiate(struct isa *isa)
+{
+    if (!isa->initiating && ike_initiate_due(isa, (uint64_t)zclock_mono()) && isa->loop)
+        isa->initiating = zloop_timer(isa->loop, 1, 1, on_initiate_slice, isa) >= 0;
+}
+
 void tunnels_tick(struct isa *isa, uint64_t now_ms)
 {
     ike_tick(isa, now_ms);
+    initiate(isa);
     /* dynamic tunnels whose IKE SA went */
     for (size_t i = 0; i < isa->n_tunnels;) {
         struct isa_tunnel *t = isa->tunnels[i];

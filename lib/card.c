@@ -107,6 +107,11 @@ static int on_dealer(zloop_t *loop, zsock_t *sock, void *arg)
             self->ops->registered(self->arg);
         break;
     case SRLAB__ENVELOPE__BODY_REREGISTER:
+        /* one Register answers them all: cpm asks once per heartbeat it had
+         * queued, and pushes the whole configuration for every Register
+         * (the retry timer covers a lost one) */
+        if (!self->registered)
+            break;
         log_info("reregister_requested", "identity=%s", log_q(self->identity));
         self->registered = false;
         send_register(self);
