@@ -180,6 +180,7 @@ struct ike_sa {
     struct ike_sa *rekeyed_to;   /* REKEYED: the SA that replaced this one */
     uint32_t ike_rekeys;
     char why[64];                /* why it went down, for the log */
+    struct ike_sa *all_prev, *all_next; /* every SA, for the sliced tick */
 };
 
 struct ike_gw {

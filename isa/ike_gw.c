@@ -329,6 +329,7 @@ void ike_gw_tunnel_free(struct isa *isa, struct isa_tunnel *t)
     ike_routes_set(isa, t, NULL, 0);
     tunnel_index_private(isa, t, false);
     t->dead = true; /* out of the table at the next tick: a packet may still hold it */
+    isa->dead_tunnels++;
     t->oper_up = false;
 }
 

@@ -23,6 +23,9 @@ struct ike_engine {
     size_t n_gws;
     void *lockout;               /* ike_gw.c */
     void *routes;                /* ike_routes.c */
+    struct ike_sa *all;          /* every SA (all_next/all_prev) */
+    struct ike_sa *cursor;       /* where the next tick's slice starts */
+    size_t n_all;
 };
 
 /* ike_gw.c keeps its gateways and lockout table in the engine */
@@ -223,6 +226,12 @@ struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint6
     char k[17];
     spi_key(k, initiator ? spi_i : spi_r);
     zhashx_insert(isa->ike->by_spi, k, sa);
+    struct ike_engine *e = isa->ike;
+    sa->all_next = e->all;
+    if (e->all)
+        e->all->all_prev = sa;
+    e->all = sa;
+    e->n_all++;
     return sa;
 }
 
@@ -333,6 +342,17 @@ void ike_sa_kill(struct isa *isa, struct ike_sa *sa, const char *why)
 
 static void sa_unlink(struct isa *isa, struct ike_sa *sa)
 {
+    struct ike_engine *e = isa->ike;
+    if (e->cursor == sa)
+        e->cursor = sa->all_next;
+    if (sa->all_prev)
+        sa->all_prev->all_next = sa->all_next;
+    else if (e->all == sa)
+        e->all = sa->all_next;
+    if (sa->all_next)
+        sa->all_next->all_prev = sa->all_prev;
+    sa->all_prev = sa->all_next = NULL;
+    e->n_all--;
     char k[17];
     spi_key(k, sa->initiator ? sa->spi_i : sa->spi_r);
     if (zhashx_lookup(isa->ike->by_spi, k) == sa)
@@ -749,12 +769,17 @@ static void sa_tick(struct isa *isa, struct ike_sa *sa, uint64_t now)
     }
 }
 
+/* A slice of the SAs per tick (tunnel.c's tick_slice): each one's timers
+ * (retransmission, DPD, rekey, lifetime) looked at once a second at least,
+ * every tick while there are few. */
 void ike_tick(struct isa *isa, uint64_t now_ms)
 {
-    if (!isa->ike)
+    struct ike_engine *e = isa->ike;
+    if (!e)
         return;
-    zlistx_t *all = zhashx_values(isa->ike->by_spi);
-    for (struct ike_sa *sa = zlistx_first(all); sa; sa = zlistx_next(all)) {
+    for (size_t budget = tick_slice(e->n_all); budget && e->all; budget--) {
+        struct ike_sa *sa = e->cursor ? e->cursor : e->all;
+        e->cursor = sa->all_next;
         if (sa->state == IKE_S_DEAD) {
             sa_unlink(isa, sa);
             sa_free(sa);
@@ -762,7 +787,6 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
         }
         sa_tick(isa, sa, now_ms);
     }
-    zlistx_destroy(&all);
     ike_lockout_tick(isa, now_ms);
 }
 
@@ -772,7 +796,7 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
  * heartbeats (cpm declares a silent card dead after 350 ms). */
 bool ike_initiate_due(struct isa *isa, uint64_t now_ms)
 {
-    if (!isa->ike)
+    if (!isa->ike || !isa->auto_tunnels)
         return false;
     int64_t start = zclock_mono();
     for (size_t i = 0; i < isa->n_tunnels; i++) {

@@ -177,11 +177,21 @@ struct isa {
     uint64_t ike_malformed, ike_blocked, ike_unknown_spi, ike_retransmits_answered, ike_bad_msg_id,
         ike_unknown_exchange, ike_retransmits, ike_frag_timeouts, ike_cookies_sent, ike_half_open_drops,
         ike_invalid_ke, ike_no_proposal, ike_dpd_answered, ike_mem_rejected;
+    size_t dead_tunnels;       /* dynamic tunnels marked dead, freed at the tick */
+    size_t auto_tunnels;       /* static tunnels with auto-establish */
+    size_t tick_cursor;        /* where the next tick's slice of tunnels starts */
     /* memory watch (mem.c) */
     uint64_t mem_capacity, mem_used, mem_next_ms;
     bool mem_high;             /* above the high-watermark, not yet below the low one */
     bool mem_full;             /* above the max-threshold: new IKE states rejected */
 };
+
+/* tunnel.c: how many of n tunnels or SAs one 100 ms tick looks at: all of
+ * a few hundred, a tenth of more (each at least once a second) */
+static inline size_t tick_slice(size_t n)
+{
+    return n <= 640 ? n : n / 10 + 1;
+}
 
 /* mem.c (thresholds: lib/card.h) */
 #define ISA_MEMORY_MB_DEFAULT 4096

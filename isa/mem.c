@@ -4,15 +4,19 @@
  *   max-threshold   usage above it rejects new IKE states until usage is
  *                   back under the high-watermark
  * The card's memory is --memory-mb (srlab topology `isa-memory-mb`); the
- * usage is what the process holds on its heap, sampled every 100 ms and
- * reported to cpm in the heartbeats. */
+ * usage is what the process holds on its heap, sampled every second, every
+ * 100 ms once it is above 70 % (a burst of new tunnels must not overshoot
+ * the max-threshold much; a sample walks the heap's free lists, so not
+ * more often than that), and reported to cpm in the heartbeats. */
 #include <malloc.h>
 #include <stdio.h>
 
 #include "isa.h"
 #include "log.h"
 
-#define MEM_SAMPLE_MS 100
+#define MEM_SAMPLE_MS 1000
+#define MEM_SAMPLE_CLOSE_MS 100
+#define MEM_CLOSE_PCT 70
 #define EVENT_MEM_HIGH 2201
 #define EVENT_MEM_CLEAR 2202
 #define EVENT_MEM_MAX 2203
@@ -71,6 +75,6 @@ void isa_mem_tick(struct isa *isa, uint64_t now_ms)
 {
     if (now_ms < isa->mem_next_ms)
         return;
-    isa->mem_next_ms = now_ms + MEM_SAMPLE_MS;
     isa_mem_update(isa, heap_in_use());
+    isa->mem_next_ms = now_ms + (percent(isa) >= MEM_CLOSE_PCT ? MEM_SAMPLE_CLOSE_MS : MEM_SAMPLE_MS);
 }

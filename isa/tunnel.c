@@ -306,7 +306,9 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
     zhashx_destroy(&isa->by_public);
     isa->by_private = zhashx_new();
     isa->by_public = zhashx_new();
+    isa->auto_tunnels = 0;
     for (size_t i = 0; i < n; i++) {
+        isa->auto_tunnels += next[i]->dynamic && next[i]->auto_establish && !next[i]->gw;
         char k[160];
         private_key(k, sizeof k, next[i]->svc, next[i]->ifname, next[i]->ipsec ? next[i]->name : "");
         zhashx_update(isa->by_private, k, next[i]);
@@ -355,7 +357,7 @@ void tunnels_tick(struct isa *isa, uint64_t now_ms)
     ike_tick(isa, now_ms);
     initiate(isa);
     /* dynamic tunnels whose IKE SA went */
-    for (size_t i = 0; i < isa->n_tunnels;) {
+    for (size_t i = 0; isa->dead_tunnels && i < isa->n_tunnels;) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (!t->dead) {
             i++;
@@ -364,8 +366,13 @@ void tunnels_tick(struct isa *isa, uint64_t now_ms)
         isa->tunnels[i] = isa->tunnels[--isa->n_tunnels];
         tunnel_free(t);
     }
-    for (size_t i = 0; i < isa->n_tunnels; i++) {
-        struct isa_tunnel *t = isa->tunnels[i];
+    isa->dead_tunnels = 0;
+    /* timers of a slice of the tunnels: reassembly, drop events held back,
+     * SA lifetimes, NAT keepalives */
+    for (size_t budget = tick_slice(isa->n_tunnels); budget; budget--) {
+        if (isa->tick_cursor >= isa->n_tunnels)
+            isa->tick_cursor = 0;
+        struct isa_tunnel *t = isa->tunnels[isa->tick_cursor++];
         if (t->reasm) {
             uint64_t n = reasm_expire(t->reasm, now_ms, NULL, NULL);
             for (uint64_t k = 0; k < n; k++)
