@@ -24,7 +24,7 @@ struct tg_state {
     char active[TG_MAX_ACTIVE][8];   /* slot order; "" for an empty slot */
     int n_slots;
     char why[64];                    /* why it is down */
-    bool primary_seen;               /* the primary has been up since cpm started */
+    bool primary_seen;               /* the primary (multi-active: the first members) up since cpm started */
     /* a failover in progress: its new ISAs and when it started */
     char pending[TG_MAX_ACTIVE][8];
     int n_pending;
@@ -170,6 +170,21 @@ static bool update_group(struct cpm *cpm, struct cfg_node *tg)
         long want = cfg_get_int(cfg_child(tg, "active-mda-number"), "count", 1);
         if (want > TG_MAX_ACTIVE)
             want = TG_MAX_ACTIVE;
+        /* while the chassis boots, the first active-mda-number members in
+         * configuration order take the slots as they come up, whichever
+         * registered first; once they all have been up, slots are sticky */
+        if (!s->primary_seen && (uint64_t)zclock_time() - cpm->started_ms < BOOT_GRACE_MS) {
+            int k = 0, up = 0;
+            s->n_slots = 0;
+            cfg_each(m, tg, "mda") {
+                const char *mda = cfg_get(m, "mda");
+                if (k++ >= want)
+                    break;
+                up += oper_mda_up(cpm, mda);
+                snprintf(s->active[s->n_slots++], 8, "%s", oper_mda_up(cpm, mda) ? mda : "");
+            }
+            s->primary_seen = up == want;
+        }
         /* members still in the configuration keep their slot while up */
         for (int i = 0; i < s->n_slots; i++) {
             bool member = false;
