@@ -211,6 +211,8 @@ void ike_tick(struct isa *isa, uint64_t now_ms);
 /* Initiates the auto-establish tunnels that are due, for at most
  * IKE_INITIATE_SLICE_MS; true when some are left for the next slice. */
 bool ike_initiate_due(struct isa *isa, uint64_t now_ms);
+/* Kills the IKE SAs of tunnels tunnels_apply is removing, but their current one. */
+void ike_drop_unseen_tunnels(struct isa *isa);
 struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint64_t spi_r);
 struct ike_sa *ike_sa_find(struct isa *isa, uint64_t our_spi);
 /* The one function that changes an IKE SA's state: checks the transition
