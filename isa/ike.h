@@ -125,6 +125,7 @@ struct ike_setup {
     size_t init_req_len, init_resp_len;
     uint8_t cookie[64];
     size_t cookie_len;
+    uint8_t peer_ke_sha256[32];  /* responder: the initiator's KE, to know its COOKIE retry */
     uint16_t group;              /* initiator: the KE we send */
     /* CREATE_CHILD_SA as initiator */
     struct child_sa *rekeying;   /* the CHILD SA being replaced */
