@@ -125,6 +125,7 @@ struct ike_setup {
     size_t init_req_len, init_resp_len;
     uint8_t cookie[64];
     size_t cookie_len;
+    uint8_t peer_ke_sha256[32];  /* responder: the initiator's KE, to know its COOKIE retry */
     uint16_t group;              /* initiator: the KE we send */
     /* CREATE_CHILD_SA as initiator */
     struct child_sa *rekeying;   /* the CHILD SA being replaced */
@@ -212,6 +213,8 @@ void ike_tick(struct isa *isa, uint64_t now_ms);
 /* Initiates the auto-establish tunnels that are due, for at most
  * IKE_INITIATE_SLICE_MS; true when some are left for the next slice. */
 bool ike_initiate_due(struct isa *isa, uint64_t now_ms);
+/* Kills the IKE SAs of tunnels tunnels_apply is removing, but their current one. */
+void ike_drop_unseen_tunnels(struct isa *isa);
 struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint64_t spi_r);
 struct ike_sa *ike_sa_find(struct isa *isa, uint64_t our_spi);
 /* The one function that changes an IKE SA's state: checks the transition

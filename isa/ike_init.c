@@ -165,6 +165,41 @@ static void make_cookie(struct isa *isa, const struct ike_path *p, uint64_t spi_
     EVP_Digest(in, o, out + 1, &olen, EVP_sha256(), NULL);
 }
 
+static void ke_digest(const struct ike_ke *ke, uint8_t out[32])
+{
+    unsigned olen = 32;
+    EVP_Digest(ke->data, ke->len, out, &olen, EVP_sha256(), NULL);
+}
+
+/* We answered a first try of this IKE_SA_INIT (a retransmission that came
+ * after our COOKIE, once the half-open count had dropped), and now its retry
+ * with the COOKIE arrives. The initiator signs the request it sent last
+ * (RFC 7296 2.15), the retry, which keeps every other payload (2.6): with
+ * the same nonce and KE it becomes the request our AUTH check uses, else
+ * every IKE_AUTH of such a race fails. */
+static void adopt_cookie_retry(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *msg, size_t len)
+{
+    struct ike_setup *s = sa->setup;
+    if (!s || !s->init_req || (s->init_req_len == len && memcmp(s->init_req, msg, len) == 0))
+        return;
+    if (ike_parse_payloads(h->next, msg + IKE_HDR_LEN, len - IKE_HDR_LEN, &msg_in) != IKE_MSG_OK ||
+        !ike_msg_notify(&msg_in, IKE_N_COOKIE) || !ike_msg_has(&msg_in, IKE_PL_KE) ||
+        !ike_msg_has(&msg_in, IKE_PL_NONCE) || msg_in.nonce.len != s->ni_len ||
+        memcmp(msg_in.nonce.data, s->ni, s->ni_len) != 0)
+        return;
+    uint8_t d[32];
+    ke_digest(&msg_in.ke, d);
+    if (memcmp(d, s->peer_ke_sha256, sizeof d) != 0)
+        return;
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return;
+    memcpy(copy, msg, len);
+    free(s->init_req);
+    s->init_req = copy;
+    s->init_req_len = len;
+}
+
 void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_tunnel *t,
                       struct ike_gw *gw, const struct ike_hdr *h, const uint8_t *msg, size_t len)
 {
@@ -176,8 +211,10 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
     }
     struct ike_sa *old = ike_half_open_find(isa, h->spi_i, path);
     if (old) {
-        if (old->resp_msg) /* a retransmitted request */
+        if (old->resp_msg) { /* a retransmitted request */
+            adopt_cookie_retry(old, h, msg, len);
             ike_send_path(isa, path, old->resp_msg, old->resp_len);
+        }
         return;
     }
     if (isa->mem_full) { /* the chapter: above the max-threshold no new IKE state */
@@ -249,6 +286,7 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
     s->dh = ike_dh_new(chosen->dh);
     memcpy(s->ni, msg_in.nonce.data, msg_in.nonce.len);
     s->ni_len = msg_in.nonce.len;
+    ke_digest(&msg_in.ke, s->peer_ke_sha256);
     s->nr_len = IKE_NONCE_LEN;
     RAND_bytes(s->nr, (int)s->nr_len);
     uint8_t gir[IKE_DH_PUBLIC_MAX], spi_i[8], spi_r[8];

@@ -790,6 +790,21 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
     ike_lockout_tick(isa, now_ms);
 }
 
+/* Tunnels leaving the ISA (not seen by tunnels_apply): the IKE SAs that
+ * still point at them besides their current one (a responder's half-open SA
+ * is not the tunnel's yet, a replaced one no longer) go with them, before
+ * the tunnel is freed under them. */
+void ike_drop_unseen_tunnels(struct isa *isa)
+{
+    if (!isa->ike)
+        return;
+    zlistx_t *all = zhashx_values(isa->ike->by_spi);
+    for (struct ike_sa *sa = zlistx_first(all); sa; sa = zlistx_next(all))
+        if (sa->tunnel && !sa->tunnel->seen && sa->tunnel->ike_sa != sa)
+            ike_sa_kill(isa, sa, "tunnel-removed");
+    zlistx_destroy(&all);
+}
+
 /* Static tunnels with auto-establish that have no IKE SA. A thousand of
  * them at once (a failover, a new configuration) cost a DH key each: done
  * in slices, so that the event loop still answers packets and sends its

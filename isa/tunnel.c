@@ -288,6 +288,7 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
             next[n++] = isa->tunnels[i];
     for (size_t i = 0; i < n; i++)
         next[i]->seen = true;
+    ike_drop_unseen_tunnels(isa);
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->seen)
