@@ -17,7 +17,7 @@
 #include "strbuf.h"
 
 #define CPM_HEALTH_TICK_MS 50
-#define CPM_DEAD_INTERVAL_MS 350   /* no heartbeat for this long: the card is down */
+#define CPM_DEAD_INTERVAL_MS 700   /* no heartbeat for this long: the card is down (a dead process is seen at once) */
 
 enum card_state {
     CARD_DOWN,                 /* registered once, now gone */

@@ -808,7 +808,7 @@ void ike_drop_unseen_tunnels(struct isa *isa)
 /* Static tunnels with auto-establish that have no IKE SA. A thousand of
  * them at once (a failover, a new configuration) cost a DH key each: done
  * in slices, so that the event loop still answers packets and sends its
- * heartbeats (cpm declares a silent card dead after 350 ms). */
+ * heartbeats (cpm declares a silent card dead after 700 ms). */
 bool ike_initiate_due(struct isa *isa, uint64_t now_ms)
 {
     if (!isa->ike || !isa->auto_tunnels)
