@@ -285,6 +285,7 @@ struct iom {
     uint32_t rng;
     zhashx_t *dyn_routes;      /* "svc|prefix|tunnel" -> struct dyn_route (ipsec-gw reverse routes) */
     bool fib_dirty;            /* rebuild the FIBs at the next tick */
+    int64_t fib_next_us;       /* not before (zclock_usecs): rebuilds are throttled */
 };
 
 /* A reverse route into a gateway's dynamic tunnel (cpm's RouteUpdate). */

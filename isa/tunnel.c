@@ -122,7 +122,7 @@ static struct isa_tunnel *find_old(struct isa *isa, const char *name, bool ipsec
     return NULL;
 }
 
-static void index_public(struct isa *isa, struct isa_tunnel *t)
+static void index_public(struct isa *isa, struct isa_tunnel *t, bool add)
 {
     /* GRE is protocol 47; IP-IP carries IPv4 (4) or IPv6 (41); IPsec is
      * ESP (50), or ESP and keepalives in UDP (17) */
@@ -133,7 +133,10 @@ static void index_public(struct isa *isa, struct isa_tunnel *t)
     for (size_t i = 0; i < n; i++) {
         char k[128];
         public_key(k, sizeof k, t->family, t->src, t->remote, protos[i]);
-        zhashx_update(isa->by_public, k, t);
+        if (add)
+            zhashx_update(isa->by_public, k, t);
+        else if (zhashx_lookup(isa->by_public, k) == t)
+            zhashx_delete(isa->by_public, k);
     }
 }
 
@@ -313,7 +316,8 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
         char k[160];
         private_key(k, sizeof k, next[i]->svc, next[i]->ifname, next[i]->ipsec ? next[i]->name : "");
         zhashx_update(isa->by_private, k, next[i]);
-        index_public(isa, next[i]);
+        if (!next[i]->gw) /* a gateway's tunnels are found by SPI, many share one peer */
+            index_public(isa, next[i], true);
         log_info("tunnel", "name=%s kind=%s oper=%s", log_q(next[i]->name),
                  next[i]->ipsec ? "ipsec" : next[i]->gre ? "gre" : "ip-ip",
                  next[i]->oper_up ? "up" : "down");
@@ -365,6 +369,8 @@ void tunnels_tick(struct isa *isa, uint64_t now_ms)
             continue;
         }
         isa->tunnels[i] = isa->tunnels[--isa->n_tunnels];
+        if (isa->by_public)
+            index_public(isa, t, false);
         tunnel_free(t);
     }
     isa->dead_tunnels = 0;

@@ -43,7 +43,9 @@ expect_match "2 tunnels with TSi outside the others' routes come up" "^ikeload-r
 more() { ipsec_routes | grep -q "10.100.1.1/32"; }
 wait_for 5 more && ok "their routes appear (10.100.1.0/32, 10.100.1.1/32)" || fail "routes of the new tunnels"
 
-# --- the first 8 deleted: their routes go ----------------------------------------------------------
+# --- a commit while the tunnels are up, then the first 8 deleted: their routes go ----------------------
+printf 'configure service vprn 200 description "private, touched"\n' > "$WS/touch.cfg"
+check "a configuration commit while the gateway's tunnels are up" "$SRLAB" config -l $LAB chassis "$WS/touch.cfg"
 x loadgen pkill -TERM -f "ikeload --target 192.168.10.3 .*--base-port 20000" # ends the hold: deletes
 wait $FIRST 2>/dev/null
 left() { [ "$(ipsec_routes)" = "10.100.1.0/32 10.100.1.1/32" ]; }
@@ -51,4 +53,6 @@ wait_for 10 left && ok "the deleted tunnels' routes are gone, the others stay" \
   || fail "routes after the deletes: $(ipsec_routes)"
 load --count 1 --base-port 23000 --ts-base 10.100.0.5 --timeout 10 > "$WS/again" 2>&1
 expect_match "10.100.0.5 is free again: a new tunnel takes it" "^ikeload-result up=1 failed=0" "$(cat "$WS/again")"
+expect_match "the ISA never took a gateway's IKE for a static tunnel's" "^0$" \
+  "$(grep -c 'ike-on-static-tunnel' /run/srlab/$LAB/chassis/log/isa-1-2.log)"
 exit 0
