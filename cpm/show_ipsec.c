@@ -15,6 +15,25 @@ static const Srlab__TunnelStats *stats_of(const Srlab__QueryReply **r, size_t n,
     return NULL;
 }
 
+/* A dynamically keyed tunnel is up when its configuration allows it and its
+ * ISA has CHILD SAs both ways (IKE established); flags say why not. */
+static bool oper_up(const struct tunnel_view *v, const Srlab__TunnelStats *st, char *flags, size_t len)
+{
+    snprintf(flags, len, "%s", v->flags);
+    if (!v->oper_up || !cfg_child(v->node, "dynamic-keying"))
+        return v->oper_up;
+    bool in = false, out = false;
+    for (size_t k = 0; st && k < st->n_sas; k++) {
+        in |= st->sas[k]->inbound;
+        out |= !st->sas[k]->inbound;
+    }
+    if (in && out)
+        return true;
+    size_t used = strlen(flags);
+    snprintf(flags + used, len - used, "%s%s", used ? " " : "", "sa-not-established");
+    return false;
+}
+
 static const char *or_(const char *v, const char *dflt)
 {
     return v ? v : dflt;
@@ -128,8 +147,10 @@ static void tunnel_json(struct json *j, const struct tunnel_view *v, const Srlab
     json_str(j, "encapsulation",
              cfg_child(cfg_child(t, "manual-keying"), "udp-encapsulation") || (st && st->peer_port) ? "udp" : "esp");
     json_str(j, "admin_state", t->admin_up ? "up" : "down");
-    json_str(j, "oper_state", v->oper_up ? "up" : "down");
-    json_str(j, "oper_flags", v->flags);
+    char flags[96];
+    bool up = oper_up(v, st, flags, sizeof flags);
+    json_str(j, "oper_state", up ? "up" : "down");
+    json_str(j, "oper_flags", flags);
     json_str(j, "isa", v->isa[0] ? v->isa : NULL);
     json_obj(j, "statistics");
     if (st) {
@@ -164,8 +185,9 @@ static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats 
     show_row(out, "Tunnel Name      : %s", t->key);
     show_row(out, "Description      : %s", or_(cfg_leaf(t, "description", "text"), "None"));
     show_row(out, "Delivery Service : %-21u Keying Type       : %s", v->delivery_svc, keying(v));
+    char flags[96];
     show_row(out, "Admin State      : %-21s Oper State        : %s", t->admin_up ? "Up" : "Down",
-             v->oper_up ? "Up" : "Down");
+             oper_up(v, st, flags, sizeof flags) ? "Up" : "Down");
     show_row(out, "Local Address    : %-21s Remote Address    : %s", or_(v->source, "(Not Specified)"),
              or_(v->remote, "(Not Specified)"));
     show_row(out, "Security Policy  : %-21s Replay Window     : %s",
@@ -185,7 +207,7 @@ static void tunnel_detail(const struct tunnel_view *v, const Srlab__TunnelStats 
              or_(cfg_leaf(t, "encapsulated-ip-mtu", "mtu"), "Max Available"));
     show_row(out, "Clear DF Bit     : %-21s ISA               : %s",
              cfg_child(t, "clear-df-bit") ? "true" : "false", v->isa[0] ? v->isa : "(none active)");
-    show_row(out, "Oper Flags       : %s", v->flags[0] ? v->flags : "None");
+    show_row(out, "Oper Flags       : %s", flags[0] ? flags : "None");
     if (cfg_child(t, "dynamic-keying")) {
         show_rule(out, '-');
         sb_puts(out, "IKE SA\n");
@@ -292,8 +314,10 @@ int render_ipsec_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryRep
         snprintf(dsvc, sizeof dsvc, "%u", v->delivery_svc);
         show_row(out, "%-32s %-17s %-12s %-6s %s", v->node->key, or_(v->source, ""), svc,
                  v->node->admin_up ? "Up" : "Down", keying(v));
+        char flags[96];
         show_row(out, "  %-32s %-17s %-12s %-6s %s", v->sap->key, or_(v->remote, ""), dsvc,
-                 v->oper_up ? "Up" : "Down", or_(cfg_leaf(v->node, "security-policy", "id"), "-"));
+                 oper_up(v, st, flags, sizeof flags) ? "Up" : "Down",
+                 or_(cfg_leaf(v->node, "security-policy", "id"), "-"));
     }
     free(tv);
     if (want && !shown) {

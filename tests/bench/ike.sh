@@ -88,19 +88,19 @@ ISA=$(pid chassis isa-1/2); CHARON=$(pid swan charon)
 echo "bench ike: $N tunnels per run, window $W, $R rounds; ISA pid $ISA, charon pid $CHARON"
 OURS=$TMP/ours; THEIRS=$TMP/theirs
 : > "$OURS"; : > "$THEIRS"
+# run LABEL TARGET PID RESULTS COUNT_CMD: one round against one responder,
+# then wait until the responder has no SA left
+run() {
+  local c0; c0=$(cpu_s "$3")
+  load "$2" "$N" --report-every 0 --delete
+  echo "round $r $1: $(line)   [cpu $(minus "$(cpu_s "$3")" "$c0") s]"
+  result >> "$4"
+  grep -q "^ikeload-result up=$N " "$TMP/out" || sed 's/^/    /' "$TMP/out" | head -5
+  wait_zero 60 "$5" >/dev/null || echo "  (still $($5) SAs at the responder)"
+}
 for r in $(seq "$R"); do
-  c0=$(cpu_s "$ISA")
-  load $GW "$N" --report-every 0 --delete
-  echo "round $r srlab  : $(line)   [ISA cpu $(minus "$(cpu_s "$ISA")" "$c0") s]"
-  result >> "$OURS"
-  grep -q "^ikeload-result up=$N " "$TMP/out" || sed 's/^/    /' "$TMP/out" | head -5
-  wait_zero 60 gw_tunnels >/dev/null || echo "  (the chassis still counts $(gw_tunnels) tunnels)"
-  c0=$(cpu_s "$CHARON")
-  load $SWAN "$N" --report-every 0 --delete
-  echo "round $r charon : $(line)   [charon cpu $(minus "$(cpu_s "$CHARON")" "$c0") s]"
-  result >> "$THEIRS"
-  grep -q "^ikeload-result up=$N " "$TMP/out" || sed 's/^/    /' "$TMP/out" | head -5
-  wait_zero 60 swan_sas >/dev/null || echo "  (charon still has $(swan_sas) IKE SAs)"
+  run "srlab  " $GW "$ISA" "$OURS" gw_tunnels
+  run "charon " $SWAN "$CHARON" "$THEIRS" swan_sas
 done
 /usr/bin/python3 - "$OURS" "$THEIRS" <<'PY'
 import statistics, sys

@@ -136,6 +136,9 @@ down=$(( $(date +%s) - d0 ))
 expect_match "killing charon takes the tunnel down by DPD" "dead-peer-detected" \
   "$(jcli chassis-a show ipsec session-log 20 | json "' | '.join(s['detail'] for s in d['sessions'] if s['event']=='ike-sa-down')")"
 note "DPD took ${down} s (interval 10 s x 3 retries)"
+static_oper() { jcli chassis-a show ipsec tunnel | json "[t['oper_state'] + ' ' + t['oper_flags'] for t in d['tunnels'] if t['name']=='peer-static'][0]"; }
+expect_eq "show ipsec tunnel: the static tunnel is down without SAs" "down sa-not-established" "$(static_oper)"
 "$SRLAB" start -l $LAB peer charon > /dev/null
 wait_for 30 established peer.example && ok "charon back: chassis-a re-establishes by itself" || fail "no re-establish"
 check "and traffic crosses again" x peer-host ping -c 3 -i 0.2 -W 1 10.10.0.10
+expect_eq "show ipsec tunnel: up again" "up " "$(static_oper)"
