@@ -19,80 +19,17 @@
 #include "isa/ike_crypto.h"
 
 #define MAXB    8192
+#define BYTES_MAX MAXB
+#include "bytes.h"
 #define NVEC(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ----------------------------------------------------------------------- */
-
-struct bytes {
-    size_t n;
-    uint8_t b[MAXB];
-};
-
-/* Hex as the vectors print it (spaces ignored) to bytes. */
-static struct bytes hex(const char *s)
-{
-    struct bytes r = { 0 };
-    int hi = -1;
-    for (; s && *s; s++) {
-        int v;
-        if (*s == ' ')
-            continue;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            v = *s - 'A' + 10;
-        else
-            cr_assert_fail("bad hex digit '%c'", *s);
-        if (hi < 0) {
-            hi = v;
-        } else {
-            cr_assert_lt(r.n, sizeof r.b);
-            r.b[r.n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    cr_assert_eq(hi, -1, "odd number of hex digits");
-    return r;
-}
-
-static void append(struct bytes *d, const uint8_t *p, size_t n)
-{
-    cr_assert_leq(d->n + n, sizeof d->b);
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
-}
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void tohex(char *s, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(s + 2 * i, "%02x", p[i]);
-    s[2 * n] = 0;
-}
-
-/* Equal bytes, or a failure that shows where they part. */
-static bool expect_bytes(const char *what, const uint8_t *got, size_t glen, const uint8_t *want,
-                         size_t wlen)
-{
-    if (glen == wlen && memcmp(got, want, glen) == 0)
-        return true;
-    size_t i = 0;
-    while (i < glen && i < wlen && got[i] == want[i])
-        i++;
-    char g[65], w[65];
-    tohex(g, got + i, glen - i < 32 ? glen - i : 32);
-    tohex(w, want + i, wlen - i < 32 ? wlen - i : 32);
-    cr_expect_fail("%s: %zu bytes, want %zu; from byte %zu got %s, want %s", what, glen, wlen, i, g,
-                   w);
-    return false;
 }
 
 /* got against a vector's hex; a NULL vector means "nothing". */
