@@ -335,8 +335,6 @@ int render_ipsec_tunnel(struct cpm *cpm, const char *line, const Srlab__QueryRep
     return 0;
 }
 
-/* admin ipsec display-keys [NAME]: the live SAs with their keys (what
- * Wireshark needs to decrypt a capture). Never part of a show command. */
 /* show ipsec ike-sa: every IKE SA of the ISAs, static tunnels and gateways. */
 int render_ipsec_ike_sa(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
                         bool incomplete, struct strbuf *out, struct json *j)
@@ -484,6 +482,8 @@ static bool has_word(const char *line, const char *word)
     return false;
 }
 
+/* admin ipsec display-keys [NAME]: the live SAs with their keys (what
+ * Wireshark needs to decrypt a capture). Never part of a show command. */
 int render_ipsec_keys(struct cpm *cpm, const char *line, const Srlab__QueryReply **r, size_t n,
                       bool incomplete, struct strbuf *out, struct json *j)
 {

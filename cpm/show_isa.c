@@ -37,6 +37,32 @@ static int tunnels_on(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_
     return c;
 }
 
+/* Every ISA of a group, with its role and whether it carries tunnels now. */
+struct member {
+    const char *isa, *role;
+    bool active;
+};
+
+static int group_members(struct cpm *cpm, struct cfg_node *tg, struct member *out, int max)
+{
+    int n = 0;
+    if (!cfg_child(tg, "multi-active")) {
+        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
+        if (p)
+            out[n++] = (struct member){ .isa = p, .role = "primary" };
+        if (b)
+            out[n++] = (struct member){ .isa = b, .role = "backup" };
+    } else {
+        cfg_each(m, tg, "mda") if (n < max) out[n++] = (struct member){ .isa = cfg_get(m, "mda"), .role = "member" };
+    }
+    const char *act[16];
+    int nact = tunnel_group_active_isas(cpm, tg, act, 16);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < nact; k++)
+            out[i].active |= strcmp(act[k], out[i].isa) == 0;
+    return n;
+}
+
 /* An ISA's memory as its last heartbeat gave it; false when unknown. */
 static bool isa_memory(struct cpm *cpm, const char *slot_mda, uint64_t *used, uint64_t *cap)
 {
@@ -59,8 +85,6 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_vie
     const char *desc = cfg_leaf(tg, "description", "text");
     const char *mode = cfg_get(tg, "mode");
     struct cfg_node *re = cfg_child(tg, "reassembly");
-    const char *act[16];
-    int nact = tunnel_group_active_isas(cpm, tg, act, 16);
     snprintf(title, sizeof title, "ISA Tunnel Group %s", tg->key);
     show_title(out, title);
     sb_printf(out, "Description        : %s\n", desc ? desc : "(Not Specified)");
@@ -81,32 +105,20 @@ static void detail(struct cpm *cpm, struct cfg_node *tg, const struct tunnel_vie
     sb_puts(out, "ISA      Role      Oper  Activity  Tunnels  Max Tun.  Memory MiB    Used\n");
     show_rule(out, '-');
     long limit = scale_limit(mode);
-    const char *members[20][2];
-    int nm = 0;
-    if (!multi) {
-        const char *p = cfg_leaf(tg, "primary", "mda"), *b = cfg_leaf(tg, "backup", "mda");
-        if (p)
-            members[nm][0] = p, members[nm++][1] = "primary";
-        if (b)
-            members[nm][0] = b, members[nm++][1] = "backup";
-    } else {
-        cfg_each(m, tg, "mda") if (nm < 20) members[nm][0] = cfg_get(m, "mda"),
-                                            members[nm++][1] = "member";
-    }
+    struct member members[20];
+    int nm = group_members(cpm, tg, members, 20);
     for (int i = 0; i < nm; i++) {
-        bool active = false;
-        for (int k = 0; k < nact; k++)
-            active |= strcmp(act[k], members[i][0]) == 0;
         uint64_t used, cap;
         char mib[24] = "-", pct[8] = "-", mem[40];
-        if (isa_memory(cpm, members[i][0], &used, &cap)) {
+        if (isa_memory(cpm, members[i].isa, &used, &cap)) {
             snprintf(mib, sizeof mib, "%.1f/%.0f", (double)used / (1 << 20), (double)cap / (1 << 20));
             snprintf(pct, sizeof pct, "%lu%%", (unsigned long)(used * 100 / cap));
         }
         snprintf(mem, sizeof mem, "%-13s %s", mib, pct);
-        show_row(out, "%-8s %-9s %-5s %-9s %-8d %-9ld %s", members[i][0], members[i][1],
-                 oper_mda_up(cpm, members[i][0]) ? "up" : "down", active ? "active" : "standby",
-                 tunnels_on(cpm, tg, tv, ntv, members[i][0]), limit, mem);
+        show_row(out, "%-8s %-9s %-5s %-9s %-8d %-9ld %s", members[i].isa, members[i].role,
+                 oper_mda_up(cpm, members[i].isa) ? "up" : "down",
+                 members[i].active ? "active" : "standby", tunnels_on(cpm, tg, tv, ntv, members[i].isa),
+                 limit, mem);
     }
     show_rule(out, '-');
     sb_printf(out, "Memory thresholds  : low-watermark %d%%, high-watermark %d%%, max-threshold %d%%\n",
@@ -154,28 +166,17 @@ int show_isa_tunnel_group(struct cpm *cpm, const char *group, bool want_detail,
             json_str(j, "backup", b);
             /* every ISA of the group: role, state, whether it carries tunnels */
             json_arr(j, "members");
-            const char *mem[20][2];
-            int nm = 0;
-            if (!multi) {
-                if (p)
-                    mem[nm][0] = p, mem[nm++][1] = "primary";
-                if (b)
-                    mem[nm][0] = b, mem[nm++][1] = "backup";
-            } else {
-                cfg_each(m, tg, "mda") if (nm < 20) mem[nm][0] = cfg_get(m, "mda"), mem[nm++][1] = "member";
-            }
+            struct member mem[20];
+            int nm = group_members(cpm, tg, mem, 20);
             for (int i = 0; i < nm; i++) {
-                bool active = false;
-                for (int k = 0; k < nact; k++)
-                    active |= strcmp(act[k], mem[i][0]) == 0;
                 json_obj(j, NULL);
-                json_str(j, "isa", mem[i][0]);
-                json_str(j, "role", mem[i][1]);
-                json_str(j, "oper", oper_mda_up(cpm, mem[i][0]) ? "up" : "down");
-                json_str(j, "activity", active ? "active" : "standby");
-                json_int(j, "tunnels", tunnels_on(cpm, tg, tv, ntv, mem[i][0]));
+                json_str(j, "isa", mem[i].isa);
+                json_str(j, "role", mem[i].role);
+                json_str(j, "oper", oper_mda_up(cpm, mem[i].isa) ? "up" : "down");
+                json_str(j, "activity", mem[i].active ? "active" : "standby");
+                json_int(j, "tunnels", tunnels_on(cpm, tg, tv, ntv, mem[i].isa));
                 uint64_t used, cap;
-                if (isa_memory(cpm, mem[i][0], &used, &cap)) {
+                if (isa_memory(cpm, mem[i].isa, &used, &cap)) {
                     json_uint(j, "memory_used_bytes", used);
                     json_uint(j, "memory_bytes", cap);
                     json_uint(j, "memory_used_percent", used * 100 / cap);

@@ -52,12 +52,11 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
      * reached through another card's port is unresolved there. The union of
      * the active routes (by prefix, protocol and next hop) is the router's
      * table; the IOM with the most active routes is listed first. */
-    size_t total = 0, *order = calloc(n ? n : 1, sizeof *order), *act = calloc(n ? n : 1, sizeof *act);
+    size_t *order = calloc(n ? n : 1, sizeof *order), *act = calloc(n ? n : 1, sizeof *act);
     for (size_t i = 0; i < n; i++) {
         order[i] = i;
         for (size_t k = 0; k < r[i]->n_routes; k++)
             act[i] += r[i]->routes[k]->active;
-        total += act[i];
     }
     for (size_t i = 1; i < n; i++) /* insertion sort: a handful of IOMs */
         for (size_t k = i; k > 0 && act[order[k]] > act[order[k - 1]]; k--) {
@@ -65,10 +64,7 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
             order[k] = order[k - 1];
             order[k - 1] = t;
         }
-    size_t nseen = 16;
-    while (nseen < total * 2)
-        nseen *= 2;
-    const Srlab__Route **seen = calloc(nseen, sizeof *seen);
+    zhashx_t *seen = zhashx_new(); /* "prefix|protocol|next hop" of the routes listed */
     int count = 0;
     for (size_t oi = 0; oi < n; oi++) {
         const Srlab__QueryReply *rep = r[order[oi]];
@@ -77,23 +73,10 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
             bool is6 = strchr(rt->prefix, ':') != NULL;
             if (is6 != v6 || !rt->active)
                 continue;
-            uint64_t hsh = 1469598103934665603ull;
-            for (const char *c = rt->prefix; *c; c++)
-                hsh = (hsh ^ (uint8_t)*c) * 1099511628211ull;
-            for (const char *c = rt->next_hop; *c; c++)
-                hsh = (hsh ^ (uint8_t)*c) * 1099511628211ull;
-            size_t s = hsh & (nseen - 1);
-            bool dup = false;
-            for (; seen[s]; s = (s + 1) & (nseen - 1))
-                if (strcmp(seen[s]->prefix, rt->prefix) == 0 &&
-                    strcmp(seen[s]->next_hop, rt->next_hop) == 0 &&
-                    strcmp(seen[s]->protocol, rt->protocol) == 0) {
-                    dup = true;
-                    break;
-                }
-            if (dup)
-                continue;
-            seen[s] = rt;
+            char key[256];
+            snprintf(key, sizeof key, "%s|%s|%s", rt->prefix, rt->protocol, rt->next_hop);
+            if (zhashx_insert(seen, key, (void *)rt) != 0)
+                continue; /* listed already, from another IOM */
             count++;
             bool direct = strcmp(rt->protocol, "direct") == 0;
             const char *proto = direct ? "Local" : strcmp(rt->protocol, "ipsec") == 0 ? "IPsec" : "Static";
@@ -117,7 +100,7 @@ int render_route_table(struct cpm *cpm, const char *line, const Srlab__QueryRepl
             show_row(out, "       %-60s %u", rt->next_hop, rt->metric);
         }
     }
-    free(seen);
+    zhashx_destroy(&seen);
     free(order);
     free(act);
     if (j) {

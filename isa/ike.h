@@ -324,6 +324,9 @@ void ike_gw_tunnel_free(struct isa *isa, struct isa_tunnel *t);
 /* Reverse routes of a dynamic tunnel's CHILD SA, to cpm (and the IOMs). */
 void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa *c, bool up);
 
+/* Whether a selector covers its whole address family (a default route). */
+bool ike_sel_is_default(const struct ike_sel *s);
+
 /* ike_routes.c: the reverse-route index (ranges of struct ike_range, isa.h) */
 bool ike_routes_clash(struct isa *isa, const struct isa_tunnel *t, const struct ike_sel *sel);
 void ike_routes_set(struct isa *isa, struct isa_tunnel *t, const struct ike_range *ranges, unsigned n);

@@ -384,7 +384,7 @@ bool ike_ts_allows(const struct ike_sa *sa, const uint8_t *pkt, size_t len, bool
     return false;
 }
 
-static bool sel_is_default(const struct ike_sel *s)
+bool ike_sel_is_default(const struct ike_sel *s)
 {
     static const uint8_t zero[16];
     size_t alen = s->family == AF_INET ? 4 : 16;
@@ -441,7 +441,7 @@ struct child_sa *ike_child_install(struct isa *isa, struct ike_sa *sa, bool we_i
     /* the chapter: no CHILD SA whose reverse route would overlap a route to
      * another tunnel */
     for (unsigned i = 0; t->gw && t->gw->reverse_route && i < n_remote; i++)
-        if (!(t->gw->reverse_ignore_default && sel_is_default(&remote[i])) &&
+        if (!(t->gw->reverse_ignore_default && ike_sel_is_default(&remote[i])) &&
             ike_routes_clash(isa, t, &remote[i])) {
             char r[128];
             sel_text(&remote[i], 1, r, sizeof r);

@@ -443,12 +443,7 @@ void ike_gw_report_routes(struct isa *isa, struct isa_tunnel *t, struct child_sa
             break;
         for (unsigned i = 0; i < x->n_remote && n < 64; i++) {
             struct ike_sel *s = &x->ts_remote[i];
-            size_t alen = s->family == AF_INET ? 4 : 16;
-            static const uint8_t zero[16];
-            bool is_default = memcmp(s->start, zero, alen) == 0;
-            for (size_t k = 0; k < alen && is_default; k++)
-                is_default = s->end[k] == 0xff;
-            if (is_default && t->gw->reverse_ignore_default)
+            if (t->gw->reverse_ignore_default && ike_sel_is_default(s))
                 continue;
             if (nr < 64) {
                 ranges[nr].family = s->family;

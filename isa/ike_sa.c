@@ -149,10 +149,10 @@ void ike_engine_free(struct isa *isa)
     struct ike_engine *e = isa->ike;
     if (!e)
         return;
-    zlistx_t *all = zhashx_values(e->by_spi);
-    for (struct ike_sa *sa = zlistx_first(all); sa; sa = zlistx_next(all))
+    for (struct ike_sa *sa = e->all, *next; sa; sa = next) {
+        next = sa->all_next;
         sa_free(sa);
-    zlistx_destroy(&all);
+    }
     zhashx_destroy(&e->by_spi);
     zhashx_destroy(&e->half_open);
     zhashx_destroy(&e->esp_spis);
@@ -798,11 +798,9 @@ void ike_drop_unseen_tunnels(struct isa *isa)
 {
     if (!isa->ike)
         return;
-    zlistx_t *all = zhashx_values(isa->ike->by_spi);
-    for (struct ike_sa *sa = zlistx_first(all); sa; sa = zlistx_next(all))
+    for (struct ike_sa *sa = isa->ike->all; sa; sa = sa->all_next)
         if (sa->tunnel && !sa->tunnel->seen && sa->tunnel->ike_sa != sa)
             ike_sa_kill(isa, sa, "tunnel-removed");
-    zlistx_destroy(&all);
 }
 
 /* Static tunnels with auto-establish that have no IKE SA. A thousand of
