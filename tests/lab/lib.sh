@@ -64,3 +64,9 @@ wait_for() {
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# The ipsec-gw lab of the IKE benchmark (topology/bench/ike.yaml): gw_load
+# runs bin/ikeload from node loadgen against gateway "gw" with the lab's key.
+IKELOAD=$(cd "$(dirname "$SRLAB")" && pwd)/ikeload
+gw_load() { x loadgen "$IKELOAD" --target 192.168.10.3 --psk srlab-bench-ike --src-ip 192.168.0.10 --report-every 0 "$@"; }
+gw_ready() { cli chassis show ipsec gateway | grep -qE '^gw .* Up +Up'; }

@@ -15,12 +15,9 @@ sed -e "s|config: ike.cfg|config: $TOPO/ike.cfg\n    isa-memory-mb: 8|" \
     -e "s|strongswan-conf: ike-swan|strongswan-conf: $TOPO/ike-swan|" topology/bench/ike.yaml > "$WS/lab.yaml"
 if lab_up "$WS/lab.yaml" $LAB > "$WS/up" 2>&1; then ok "ipsec-gw lab up with isa-memory-mb 8"; else
   fail "lab up"; sed 's/^/#   /' "$WS/up"; exit 1; fi
-IKELOAD=$(cd "$(dirname "$SRLAB")" && pwd)/ikeload
-load() { x loadgen "$IKELOAD" --target 192.168.10.3 --psk srlab-bench-ike --src-ip 192.168.0.10 --report-every 0 "$@"; }
 member() { jcli chassis show isa tunnel-group 1 | json "d['tunnel_groups'][0]['members'][0]$1"; }
 events() { cli chassis show log log-id 99 | grep -c "$1"; }
 rejected() { jcli chassis show srlab dataplane | json "[c for c in d['cards'] if c['card'] == 'isa'][0]['counters'].get('ike-rejected-memory-full', 0)"; }
-gw_ready() { cli chassis show ipsec gateway | grep -qE '^gw .* Up +Up'; }
 wait_for 10 gw_ready || fail "gateway gw up"
 reported() { member "['memory_bytes']"; }
 wait_for 5 reported
@@ -33,7 +30,7 @@ expect_match "detail view: the three thresholds" \
   "^Memory thresholds +: low-watermark 80%, high-watermark 90%, max-threshold 95%" "$detail"
 
 # --- fill the ISA: 1,300 tunnels do not fit in 8 MiB --------------------------------------------
-load --count 1300 --window 256 --hold 600 --delete > "$WS/fill" 2>&1 &
+gw_load --count 1300 --window 256 --hold 600 --delete > "$WS/fill" 2>&1 &
 FILL=$!
 BGPIDS+=($FILL)
 full() { [ "$(events 'above the max-threshold')" -ge 1 ]; }
@@ -61,6 +58,6 @@ wait_for 60 gone && ok "every tunnel deleted" || fail "tunnels deleted ($(member
 cleared() { [ "$(events 'is back below the low-watermark (80%)')" -ge 1 ]; }
 wait_for 10 cleared && ok "event: back below the low-watermark, alarm cleared" || fail "low-watermark clear event"
 expect_eq "event: new IKE states accepted again" 1 "$(events 'back below the high-watermark: new IKE states are accepted again')"
-load --count 50 --window 16 --timeout 10 > "$WS/after" 2>&1
+gw_load --count 50 --window 16 --timeout 10 > "$WS/after" 2>&1
 expect_match "50 new tunnels come up again" "^ikeload-result up=50 failed=0" "$(cat "$WS/after")"
 exit 0
