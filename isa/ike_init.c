@@ -217,7 +217,7 @@ void ike_init_request(struct isa *isa, const struct ike_path *path, struct isa_t
         }
         return;
     }
-    if (isa->mem_full) { /* the chapter: above the max-threshold no new IKE state */
+    if (!isa_mem_admit(isa)) { /* the chapter: above the max-threshold no new IKE state */
         isa->ike_mem_rejected++;
         if (t)
             tunnel_drop(isa, t, TD_IKE_MEMORY);

@@ -819,7 +819,7 @@ bool ike_initiate_due(struct isa *isa, uint64_t now_ms)
             if (zclock_mono() - start >= IKE_INITIATE_SLICE_MS)
                 return true;
             t->next_attempt_ms = now_ms + 5000;
-            if (isa->mem_full) {
+            if (!isa_mem_admit(isa)) {
                 isa->ike_mem_rejected++;
                 tunnel_drop(isa, t, TD_IKE_MEMORY);
                 continue;

@@ -181,7 +181,8 @@ struct isa {
     size_t auto_tunnels;       /* static tunnels with auto-establish */
     size_t tick_cursor;        /* where the next tick's slice of tunnels starts */
     /* memory watch (mem.c) */
-    uint64_t mem_capacity, mem_used, mem_next_ms;
+    uint64_t mem_capacity, mem_used, mem_next_ms, mem_sampled_ms;
+    unsigned mem_new_states;   /* IKE states admitted since the last sample */
     bool mem_high;             /* above the high-watermark, not yet below the low one */
     bool mem_full;             /* above the max-threshold: new IKE states rejected */
 };
@@ -197,6 +198,8 @@ static inline size_t tick_slice(size_t n)
 #define ISA_MEMORY_MB_DEFAULT 4096
 void isa_mem_update(struct isa *isa, uint64_t used);
 void isa_mem_tick(struct isa *isa, uint64_t now_ms);
+/* A new IKE state may be made (false above the max-threshold). */
+bool isa_mem_admit(struct isa *isa);
 
 /* dataplane.c */
 void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg);

@@ -7,7 +7,11 @@
  * usage is what the process holds on its heap, sampled every second, every
  * 100 ms once it is above 70 % (a burst of new tunnels must not overshoot
  * the max-threshold much; a sample walks the heap's free lists, so not
- * more often than that), and reported to cpm in the heartbeats. */
+ * more often than that), and reported to cpm in the heartbeats. Between
+ * samples each new IKE state counts as MEM_IKE_STATE_EST bytes: when that
+ * projection enters the 70 % band a sample is taken at once (at most every
+ * 100 ms), so a burst of setups cannot run past the max-threshold unseen
+ * for a whole second. */
 #include <malloc.h>
 #include <stdio.h>
 
@@ -17,6 +21,7 @@
 #define MEM_SAMPLE_MS 1000
 #define MEM_SAMPLE_CLOSE_MS 100
 #define MEM_CLOSE_PCT 70
+#define MEM_IKE_STATE_EST 4096 /* a tunnel with its IKE and CHILD SAs (bench ike: ~3.9 KiB) */
 #define EVENT_MEM_HIGH 2201
 #define EVENT_MEM_CLEAR 2202
 #define EVENT_MEM_MAX 2203
@@ -71,10 +76,26 @@ void isa_mem_update(struct isa *isa, uint64_t used)
     }
 }
 
+static void sample(struct isa *isa, uint64_t now_ms)
+{
+    isa_mem_update(isa, heap_in_use());
+    isa->mem_new_states = 0;
+    isa->mem_sampled_ms = now_ms;
+    isa->mem_next_ms = now_ms + (percent(isa) >= MEM_CLOSE_PCT ? MEM_SAMPLE_CLOSE_MS : MEM_SAMPLE_MS);
+}
+
 void isa_mem_tick(struct isa *isa, uint64_t now_ms)
 {
-    if (now_ms < isa->mem_next_ms)
-        return;
-    isa_mem_update(isa, heap_in_use());
-    isa->mem_next_ms = now_ms + (percent(isa) >= MEM_CLOSE_PCT ? MEM_SAMPLE_CLOSE_MS : MEM_SAMPLE_MS);
+    if (now_ms >= isa->mem_next_ms)
+        sample(isa, now_ms);
+}
+
+bool isa_mem_admit(struct isa *isa)
+{
+    uint64_t projected = isa->mem_used + (uint64_t)++isa->mem_new_states * MEM_IKE_STATE_EST;
+    uint64_t now = (uint64_t)zclock_mono();
+    if (isa->mem_capacity && projected * 100 / isa->mem_capacity >= MEM_CLOSE_PCT &&
+        now >= isa->mem_sampled_ms + MEM_SAMPLE_CLOSE_MS)
+        sample(isa, now);
+    return !isa->mem_full;
 }
