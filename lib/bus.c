@@ -25,6 +25,15 @@ const char *bus_body_name(int body_case)
     case SRLAB__ENVELOPE__BODY_QUERY_REPLY: return "query_reply";
     case SRLAB__ENVELOPE__BODY_LINK_REQUEST: return "link_request";
     case SRLAB__ENVELOPE__BODY_LINK_REPLY: return "link_reply";
+    case SRLAB__ENVELOPE__BODY_MCS_STATE: return "mcs_state";
+    case SRLAB__ENVELOPE__BODY_MC_MASTERSHIP: return "mc_mastership";
+    case SRLAB__ENVELOPE__BODY_MC_COMMAND: return "mc_command";
+    case SRLAB__ENVELOPE__BODY_MC_COMMAND_REPLY: return "mc_command_reply";
+    case SRLAB__ENVELOPE__BODY_SYNC_BATCH: return "sync_batch";
+    case SRLAB__ENVELOPE__BODY_SYNC_RESULT: return "sync_result";
+    case SRLAB__ENVELOPE__BODY_SYNC_REQUEST: return "sync_request";
+    case SRLAB__ENVELOPE__BODY_SYNC_ACK: return "sync_ack";
+    case SRLAB__ENVELOPE__BODY_MIMP: return "mimp";
     default: return "unknown";
     }
 }

@@ -2,7 +2,7 @@
 # Run by `make asan` with the sanitizer build: the GRE lab started, worked
 # (CLI, config changes, traffic through GRE and IP-IP, fragments, IPv6,
 # hostile frames, impairments, a killed ISA and cpm) and stopped; then the
-# mc-ipsec lab with IKEv2 against strongSwan (rekeys, gateways, narrowing,
+# ike lab with IKEv2 against strongSwan (rekeys, gateways, narrowing,
 # fragments, lockout, hostile IKE, a killed ISA). Every process must exit 0
 # on SIGTERM, and no AddressSanitizer, LeakSanitizer or UBSan report may
 # appear in any log.
@@ -77,9 +77,9 @@ stop_and_judge() {
 }
 stop_and_judge
 
-# --- IKEv2 with strongSwan (topology/mc-ipsec.yaml) ---------------------------------------------
+# --- IKEv2 with strongSwan (topology/ike.yaml) ---------------------------------------------
 LAB=t-asan-ike
-if lab_up topology/mc-ipsec.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "sanitizer IKE lab up"; else
+if lab_up topology/ike.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "sanitizer IKE lab up"; else
   fail "sanitizer IKE lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
 swan() { x peer swanctl "$@" > /dev/null 2>&1; }
 up() { "$SRLAB" cli -l $LAB chassis-a --json show ipsec ike-sa | grep -q established; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# IKEv2 against a real strongSwan peer (topology/mc-ipsec.yaml): chassis-a
+# IKEv2 against a real strongSwan peer (topology/ike.yaml): chassis-a
 # initiates its static tunnel (auto-establish), strongSwan initiates to the
 # static tunnel and to the ipsec-gw, both sides agree on SPIs and
 # algorithms, traffic crosses, rekeys every 20 s (CHILD) and 60 s (IKE) lose
@@ -9,8 +9,8 @@
 source "$(dirname "$0")/lib.sh"
 LAB=t-ike
 PING_S=${IKE_TEST_PING_SECONDS:-180}
-if lab_up topology/mc-ipsec.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "mc-ipsec lab up"; else
-  fail "mc-ipsec lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
+if lab_up topology/ike.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "ike lab up"; else
+  fail "ike lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
 WS=$(mktemp -d /tmp/srlab-ike.XXXXXX)
 trap 'rm -rf "$WS"; cleanup' EXIT
 
