@@ -317,6 +317,12 @@ void isa_answer_query(struct isa *isa, const Srlab__Query *q)
         { "ike-no-proposal-chosen", offsetof(struct isa, ike_no_proposal) },
         { "ike-dpd-answered", offsetof(struct isa, ike_dpd_answered) },
         { "ike-rejected-memory-full", offsetof(struct isa, ike_mem_rejected) },
+        { "mc-standby-drops", offsetof(struct isa, mc_standby_drops) },
+        { "mc-records-sent", offsetof(struct isa, mc_records_sent) },
+        { "mc-records-installed", offsetof(struct isa, mc_installed) },
+        { "mc-install-failed", offsetof(struct isa, mc_install_failed) },
+        { "mc-sas-activated", offsetof(struct isa, mc_activated) },
+        { "mc-rekeys-started", offsetof(struct isa, mc_rekeys_started) },
     };
     for (size_t i = 0; i < sizeof ike_counts / sizeof ike_counts[0]; i++) {
         uint64_t v = *(const uint64_t *)((const char *)isa + ike_counts[i].off);

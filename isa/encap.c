@@ -188,6 +188,10 @@ void tunnel_private_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, c
         tunnel_drop(isa, t, TD_DOWN);
         return;
     }
+    if (isa->mc_standby && mc_group_standby(isa, t->group)) {
+        isa->mc_standby_drops++; /* MC-IPsec standby: the IOM shunts to the master */
+        return;
+    }
     if (len < 1 || ((in[0] >> 4) != 4 && (in[0] >> 4) != 6)) {
         tunnel_drop(isa, t, TD_INNER);
         return;

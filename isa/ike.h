@@ -91,6 +91,7 @@ struct child_sa {
     unsigned n_local, n_remote;
     uint64_t created_ms, rekey_ms, expire_ms;
     uint32_t rekeys;
+    bool mc_rekey;               /* MC-IPsec: the new master's rekey, allowed when responder-only */
 };
 
 enum ike_state {
@@ -106,7 +107,9 @@ enum ike_state {
 
 enum ike_event {
     IKE_E_INIT_REQ, IKE_E_INIT_RESP, IKE_E_AUTH_REQ, IKE_E_AUTH_RESP, IKE_E_REKEYED,
-    IKE_E_DELETE, IKE_E_DELETE_REQ, IKE_E_TIMEOUT, IKE_E_AUTH_FAILED, IKE_E_ERROR, IKE_E_MAX
+    IKE_E_DELETE, IKE_E_DELETE_REQ, IKE_E_TIMEOUT, IKE_E_AUTH_FAILED, IKE_E_ERROR,
+    IKE_E_SYNCED,                /* installed from the MC-IPsec peer chassis (mc.c) */
+    IKE_E_MAX
 };
 
 /* What our outstanding request is for (window size 1). */
@@ -181,6 +184,9 @@ struct ike_sa {
     struct ike_sa *rekeyed_to;   /* REKEYED: the SA that replaced this one */
     uint32_t ike_rekeys;
     char why[64];                /* why it went down, for the log */
+    bool mc_passive;             /* MC-IPsec standby: installed from the peer chassis, silent */
+    bool mc_resync;              /* a new master: accept the peer's requests from any later ID once */
+    uint32_t mc_gen;             /* the full resync that installed it last (mc.c) */
     struct ike_sa *all_prev, *all_next; /* every SA, for the sliced tick */
 };
 
@@ -217,6 +223,8 @@ bool ike_initiate_due(struct isa *isa, uint64_t now_ms);
 void ike_drop_unseen_tunnels(struct isa *isa);
 struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint64_t spi_r);
 struct ike_sa *ike_sa_find(struct isa *isa, uint64_t our_spi);
+/* Every SA (those dead but not yet freed included): first, then all_next. */
+struct ike_sa *ike_sa_first(struct isa *isa);
 /* The one function that changes an IKE SA's state: checks the transition
  * is legal and logs "event X in state A -> B". */
 void ike_sa_set_state(struct ike_sa *sa, enum ike_event ev, enum ike_state next);

@@ -980,7 +980,8 @@ void ike_child_tick(struct isa *isa, struct ike_sa *sa, uint64_t now)
             ike_child_remove(isa, sa, c, c->state == CHILD_REKEYED ? "rekeyed" : "lifetime-expired");
             continue;
         }
-        if (c->state == CHILD_INSTALLED && now >= c->rekey_ms && sa->req == IKE_REQ_NONE) {
+        if (c->state == CHILD_INSTALLED && now >= c->rekey_ms && sa->req == IKE_REQ_NONE &&
+            (c->mc_rekey || !(sa->tunnel && isa_responder_only(isa, sa->tunnel->group)))) {
             ike_child_rekey(isa, sa, c);
             return; /* one request at a time */
         }

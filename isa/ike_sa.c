@@ -62,6 +62,7 @@ static const char *const event_names[IKE_E_MAX] = {
     [IKE_E_REKEYED] = "rekeyed",         [IKE_E_DELETE] = "delete",
     [IKE_E_DELETE_REQ] = "delete-request", [IKE_E_TIMEOUT] = "timeout",
     [IKE_E_AUTH_FAILED] = "auth-failed", [IKE_E_ERROR] = "error",
+    [IKE_E_SYNCED] = "mc-synced",
 };
 
 const char *ike_state_name(enum ike_state s)
@@ -81,6 +82,7 @@ static const struct {
     { IKE_S_ESTABLISHED, IKE_E_REKEYED, IKE_S_REKEYED },
     { IKE_S_ESTABLISHED, IKE_E_DELETE, IKE_S_DELETING },
     { IKE_S_REKEYED, IKE_E_DELETE, IKE_S_DELETING },
+    { IKE_S_INIT_SENT, IKE_E_SYNCED, IKE_S_ESTABLISHED }, /* a fresh SA filled from an MCS record */
 };
 
 void ike_sa_set_state(struct ike_sa *sa, enum ike_event ev, enum ike_state next)
@@ -225,7 +227,7 @@ struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint6
     sa->setup = calloc(1, sizeof *sa->setup);
     char k[17];
     spi_key(k, initiator ? spi_i : spi_r);
-    zhashx_insert(isa->ike->by_spi, k, sa);
+    zhashx_update(isa->ike->by_spi, k, sa); /* a dead SA of the same SPI may wait for its tick */
     struct ike_engine *e = isa->ike;
     sa->all_next = e->all;
     if (e->all)
@@ -233,6 +235,11 @@ struct ike_sa *ike_sa_new(struct isa *isa, bool initiator, uint64_t spi_i, uint6
     e->all = sa;
     e->n_all++;
     return sa;
+}
+
+struct ike_sa *ike_sa_first(struct isa *isa)
+{
+    return isa->ike ? isa->ike->all : NULL;
 }
 
 struct ike_sa *ike_sa_find(struct isa *isa, uint64_t our_spi)
@@ -321,6 +328,8 @@ void ike_sa_kill(struct isa *isa, struct ike_sa *sa, const char *why)
     snprintf(sa->why, sizeof sa->why, "%s", why);
     bool was_up = sa->state == IKE_S_ESTABLISHED || sa->state == IKE_S_DELETING ||
                   sa->state == IKE_S_REKEYED;
+    if (was_up)
+        mc_sa_gone(isa, sa);
     while (sa->children)
         ike_child_remove(isa, sa, sa->children, why);
     half_open_remove(isa, sa);
@@ -634,6 +643,10 @@ void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *
         log_warn("ike_drop", "reason=%s", ike_msg_err_name(e));
         return;
     }
+    if (mc_group_standby(isa, t ? t->group : gw ? gw->group : 0)) {
+        isa->mc_standby_drops++; /* MC-IPsec: the master chassis answers */
+        return;
+    }
     const struct ike_policy *pol = t ? t->ike_pol : gw ? &gw->pol : NULL;
     if (pol && ike_lockout_blocked(isa, pol, path)) {
         if (gw)
@@ -651,6 +664,10 @@ void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *
     struct ike_sa *sa = ike_sa_find(isa, ours);
     if (!sa || sa->state == IKE_S_DEAD) {
         isa->ike_unknown_spi++;
+        return;
+    }
+    if (sa->mc_passive) {
+        isa->mc_standby_drops++;
         return;
     }
     sa->last_rx_ms = (uint64_t)zclock_mono();
@@ -673,6 +690,11 @@ void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *
             isa->ike_retransmits_answered++;
             return;
         }
+        /* a new MC-IPsec master: requests the old one answered but did not
+         * sync in time are behind it; take the peer's ID once */
+        if (h.msg_id != sa->peer_req_id && sa->mc_resync && h.msg_id > sa->peer_req_id &&
+            h.msg_id - sa->peer_req_id < 16)
+            sa->peer_req_id = h.msg_id;
         if (h.msg_id != sa->peer_req_id) {
             isa->ike_bad_msg_id++;
             return;
@@ -684,6 +706,7 @@ void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *
     int r = ike_open_msg(isa, sa, &h, msg, len, &outer_msg, &inner_msg);
     if (r != 0)
         return;
+    sa->mc_resync = false;
     if (!response)
         sa->peer_req_id++;
     else {
@@ -715,12 +738,15 @@ void ike_input(struct isa *isa, const struct ike_path *path, struct isa_tunnel *
         isa->ike_unknown_exchange++;
         break;
     }
+    mc_sa_changed(isa, sa);
 }
 
 /* ---- timers ---------------------------------------------------------------------------- */
 
 static void sa_tick(struct isa *isa, struct ike_sa *sa, uint64_t now)
 {
+    if (sa->mc_passive)
+        return; /* MC-IPsec standby: the master's timers run */
     if (sa->req != IKE_REQ_NONE && now >= sa->req_next_ms) {
         unsigned max = sa->req == IKE_REQ_DPD ? sa->pol->dpd_retries : IKE_RETRANSMITS;
         if (sa->req_tries >= max) {
@@ -756,7 +782,8 @@ static void sa_tick(struct isa *isa, struct ike_sa *sa, uint64_t now)
         ike_sa_kill(isa, sa, "lifetime-expired");
         return;
     }
-    if (sa->req == IKE_REQ_NONE && sa->rekey_ms && now >= sa->rekey_ms) {
+    if (sa->req == IKE_REQ_NONE && sa->rekey_ms && now >= sa->rekey_ms &&
+        !(sa->tunnel && isa_responder_only(isa, sa->tunnel->group))) {
         ike_rekey_ike(isa, sa);
         return;
     }
@@ -785,7 +812,10 @@ void ike_tick(struct isa *isa, uint64_t now_ms)
             sa_free(sa);
             continue;
         }
+        uint32_t req_id = sa->next_req_id;
         sa_tick(isa, sa, now_ms);
+        if (sa->next_req_id != req_id && sa->state == IKE_S_ESTABLISHED)
+            mc_sa_changed(isa, sa); /* a request went out: the peer expects the next ID */
     }
     ike_lockout_tick(isa, now_ms);
 }
@@ -815,7 +845,8 @@ bool ike_initiate_due(struct isa *isa, uint64_t now_ms)
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->dynamic && t->auto_establish && t->oper_up && !t->ike_sa && !t->gw &&
-            now_ms >= t->next_attempt_ms) {
+            now_ms >= t->next_attempt_ms && !mc_group_standby(isa, t->group) &&
+            !isa_responder_only(isa, t->group)) {
             if (zclock_mono() - start >= IKE_INITIATE_SLICE_MS)
                 return true;
             t->next_attempt_ms = now_ms + 5000;

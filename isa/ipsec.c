@@ -257,6 +257,10 @@ void ipsec_esp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const 
         isa->no_tunnel_drops++;
         return;
     }
+    if (isa->mc_standby && mc_group_standby(isa, t->group)) {
+        isa->mc_standby_drops++;
+        return;
+    }
     if (len < 8) {
         tunnel_drop(isa, t, TD_ESP_SHORT);
         return;

@@ -185,6 +185,13 @@ struct isa {
     unsigned mem_new_states;   /* IKE states admitted since the last sample */
     bool mem_high;             /* above the high-watermark, not yet below the low one */
     bool mem_full;             /* above the max-threshold: new IKE states rejected */
+    /* MC-IPsec (mc.c): bit g set for tunnel group g */
+    struct isa_mc *mc;
+    uint32_t mc_groups;        /* protected by MC-IPsec */
+    uint32_t mc_standby;       /* ... and not forwarding here: no IKE, no ESP */
+    uint32_t responder_only;   /* ipsec-responder-only */
+    uint64_t mc_standby_drops, mc_records_sent, mc_installed, mc_install_failed, mc_activated,
+        mc_rekeys_started;
 };
 
 /* tunnel.c: how many of n tunnels or SAs one 100 ms tick looks at: all of
@@ -200,6 +207,28 @@ void isa_mem_update(struct isa *isa, uint64_t used);
 void isa_mem_tick(struct isa *isa, uint64_t now_ms);
 /* A new IKE state may be made (false above the max-threshold). */
 bool isa_mem_admit(struct isa *isa);
+
+/* mc.c: MC-IPsec state sync with the chassis's mcs */
+void mc_init(struct isa *isa);
+void mc_free(struct isa *isa);
+/* The groups' MC-IPsec flags from a configuration push. */
+void mc_apply(struct isa *isa, const Srlab__CardConfig *cfg);
+/* cpm's McMastership: groups becoming forwarding wake their SAs and rekey. */
+void mc_mastership(struct isa *isa, const Srlab__McMastership *m);
+static inline bool mc_group_standby(const struct isa *isa, uint32_t group)
+{
+    return group < 32 && (isa->mc_standby >> group & 1);
+}
+static inline bool isa_responder_only(const struct isa *isa, uint32_t group)
+{
+    return group < 32 && (isa->responder_only >> group & 1);
+}
+struct ike_sa;
+/* The tunnel of this SA changed (an exchange, a request, a rekey): its
+ * record goes to mcs when its group is MC-IPsec and forwarding here. */
+void mc_sa_changed(struct isa *isa, struct ike_sa *sa);
+/* The tunnel's IKE SA went: mcs removes the record. */
+void mc_sa_gone(struct isa *isa, struct ike_sa *sa);
 
 /* dataplane.c */
 void isa_dataplane_apply(struct isa *isa, const Srlab__CardConfig *cfg);

@@ -24,6 +24,7 @@ static int apply_config(void *arg, uint64_t generation, const Srlab__CardConfig 
                  log_q(tg->scale_mode));
     }
     isa_dataplane_apply(isa, cfg);
+    mc_apply(isa, cfg);
     log_info("config_run", "generation=%lu tunnel_groups=%zu ioms=%zu", (unsigned long)generation,
              cfg->n_tunnel_groups, cfg->n_iom_slots);
     return 0;
@@ -34,6 +35,8 @@ static void on_message(void *arg, bus_msg_t *env)
     struct isa *isa = arg;
     if (env->body_case == SRLAB__ENVELOPE__BODY_QUERY)
         isa_answer_query(isa, env->query);
+    else if (env->body_case == SRLAB__ENVELOPE__BODY_MC_MASTERSHIP)
+        mc_mastership(isa, env->mc_mastership);
     else
         log_warn("bus_unexpected", "body=%s", bus_body_name(env->body_case));
 }
@@ -74,11 +77,13 @@ int main(int argc, char **argv)
     int rc = 1;
     if (isa.card) {
         zloop_timer(loop, 100, 0, on_tick, &isa);
+        mc_init(&isa);
         log_info("started", "slot=%u mda=%u type=%s", a.slot, a.mda, log_q(a.type));
         zloop_start(loop);
         log_info("stopping", "reason=signal");
         rc = 0;
     }
+    mc_free(&isa);
     card_destroy(&isa.card);
     isa_dataplane_close(&isa);
     esp_cache_free(); /* the SAs went with the tunnels; their context slots stay till now */
