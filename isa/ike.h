@@ -187,6 +187,7 @@ struct ike_sa {
     bool mc_passive;             /* MC-IPsec standby: installed from the peer chassis, silent */
     bool mc_resync;              /* a new master: accept the peer's requests from any later ID once */
     uint32_t mc_gen;             /* the full resync that installed it last (mc.c) */
+    uint64_t mc_version;         /* its last record's version (sent or installed) */
     struct ike_sa *all_prev, *all_next; /* every SA, for the sliced tick */
 };
 

@@ -234,6 +234,7 @@ void mc_sa_changed(struct isa *isa, struct ike_sa *sa)
     struct arena a;
     arena_init(&a);
     Srlab__SyncIkeSa *r = record(&a, isa, t, sa);
+    sa->mc_version = r->version;
     send_batch(isa, &r, 1, false, false, NULL, 0);
     arena_free(&a);
 }
@@ -272,7 +273,8 @@ static void send_all(struct isa *isa, const Srlab__SyncRequest *rq)
         if (t->dead || !syncing(isa, t) || !(want >> t->group & 1) || !t->ike_sa ||
             t->ike_sa->state != IKE_S_ESTABLISHED || t->ike_sa->mc_passive)
             continue;
-        recs[n++] = record(&a, isa, t, t->ike_sa);
+        recs[n] = record(&a, isa, t, t->ike_sa);
+        t->ike_sa->mc_version = recs[n++]->version;
         total++;
         if (n == MC_BATCH) {
             send_batch(isa, recs, n, true, false, groups, ng);
@@ -505,6 +507,8 @@ static bool sync_children(struct isa *isa, struct ike_sa *sa, const Srlab__SyncI
 
 enum install_result { INSTALLED, FAILED, AWAIT_CONFIG, IGNORED };
 
+static void wake(struct isa *isa, struct ike_sa *sa);
+
 static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, char *why, size_t whylen)
 {
     if (!r->key || !r->tunnel || !r->gateway) {
@@ -513,9 +517,12 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
     }
     struct isa_tunnel *t = tunnel_by_key(isa, r->key);
     struct ike_gw *gw = r->gateway[0] ? gw_by_name(isa, r->gateway) : NULL;
-    if (t && t->group < 32 && !(isa->mc_standby >> t->group & 1)) {
-        snprintf(why, whylen, "tunnel group %u is forwarding here", t->group);
-        return IGNORED; /* ours is live: a late record from a former master */
+    /* the newest state of a tunnel wins: after the chassis lost each other
+     * both were masters, and the one that stays master takes the other's
+     * newer state (its SAs were rekeyed by the peer meanwhile) */
+    if (t && t->ike_sa && t->ike_sa->mc_version >= r->version) {
+        snprintf(why, whylen, "this ISA's state is as new");
+        return IGNORED;
     }
     if (r->remove) {
         if (t && t->ike_sa)
@@ -526,10 +533,6 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
         snprintf(why, whylen, "no %s \"%s\" on this ISA", r->gateway[0] ? "ipsec-gw" : "ipsec-tunnel",
                  r->gateway[0] ? r->gateway : r->tunnel);
         return AWAIT_CONFIG;
-    }
-    if (gw && gw->group < 32 && !(isa->mc_standby >> gw->group & 1)) {
-        snprintf(why, whylen, "tunnel group %u is forwarding here", gw->group);
-        return IGNORED;
     }
     if (!record_ok(r, gw ? &gw->pol : t->ike_pol, why, whylen))
         return FAILED;
@@ -546,10 +549,13 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
         }
     }
     sa->mc_gen = isa->mc->full_gen;
+    sa->mc_version = r->version;
     if (!sync_children(isa, sa, r, why, whylen)) {
         ike_sa_kill(isa, sa, "mc-sync-failed");
         return FAILED;
     }
+    if (!mc_group_standby(isa, t->group))
+        wake(isa, sa); /* forwarding here: live at once, with fresh CHILD SAs */
     return INSTALLED;
 }
 
@@ -654,42 +660,49 @@ static void demote(struct isa *isa, uint32_t group)
     log_info("mc_standby", "group=%u sas=%zu", group, n);
 }
 
-/* The group's passive SAs wake up; each CHILD SA is rekeyed now. */
-static void activate(struct isa *isa, uint32_t group)
+/* A passive SA wakes up: its timers run again and each CHILD SA is
+ * rekeyed now (the first at once, the others by ike_child_tick, one
+ * request at a time). */
+static void wake(struct isa *isa, struct ike_sa *sa)
 {
     uint64_t now = (uint64_t)zclock_mono();
-    size_t n = 0, rekeys = 0;
+    sa->mc_passive = false;
+    sa->mc_resync = true;
+    sa->last_rx_ms = now;
+    if (sa->pol && sa->pol->dpd && !sa->pol->dpd_reply_only)
+        sa->next_dpd_ms = now + (uint64_t)sa->pol->dpd_interval_s * 1000;
+    if (!sa->expire_ms || sa->expire_ms < now + 60000)
+        sa->expire_ms = now + 60000; /* a lifetime almost spent: the peer rekeys it soon */
+    bool first = true;
+    for (struct child_sa *c = sa->children; c; c = c->next) {
+        if (c->state != CHILD_INSTALLED)
+            continue;
+        c->mc_rekey = true;
+        c->rekey_ms = now;
+        if (first && sa->req == IKE_REQ_NONE) {
+            ike_child_rekey(isa, sa, c);
+            isa->mc_rekeys_started++;
+            first = false;
+        }
+    }
+    isa->mc_activated++;
+    ike_log_event(isa, sa, "mc-activated", "this chassis is now master: CHILD SAs rekeyed");
+    mc_sa_changed(isa, sa);
+}
+
+/* The group's passive SAs wake up. */
+static void activate(struct isa *isa, uint32_t group)
+{
+    size_t n = 0;
     for (struct ike_sa *sa = ike_sa_first(isa); sa; sa = sa->all_next) {
         struct isa_tunnel *t = sa->tunnel;
         if (sa->state != IKE_S_ESTABLISHED || !sa->mc_passive || !t || t->group != group)
             continue;
-        sa->mc_passive = false;
-        sa->mc_resync = true;
-        sa->last_rx_ms = now;
-        if (sa->pol && sa->pol->dpd && !sa->pol->dpd_reply_only)
-            sa->next_dpd_ms = now + (uint64_t)sa->pol->dpd_interval_s * 1000;
-        if (!sa->expire_ms || sa->expire_ms < now + 60000)
-            sa->expire_ms = now + 60000; /* a lifetime almost spent: the peer rekeys it soon */
+        wake(isa, sa);
         n++;
-        bool first = true;
-        for (struct child_sa *c = sa->children; c; c = c->next) {
-            if (c->state != CHILD_INSTALLED)
-                continue;
-            c->mc_rekey = true;
-            c->rekey_ms = now; /* ike_child_tick takes the others one at a time */
-            if (first && sa->req == IKE_REQ_NONE) {
-                ike_child_rekey(isa, sa, c);
-                rekeys++;
-                first = false;
-            }
-        }
-        ike_log_event(isa, sa, "mc-activated", "this chassis is now master: CHILD SAs rekeyed");
-        mc_sa_changed(isa, sa);
     }
-    isa->mc_activated += n;
-    isa->mc_rekeys_started += rekeys;
     isa_flush(isa);
-    log_info("mc_master", "group=%u sas=%zu rekeys=%zu", group, n, rekeys);
+    log_info("mc_master", "group=%u sas=%zu", group, n);
 }
 
 static void set_group(struct isa *isa, uint32_t group, bool mc, bool forwarding)
