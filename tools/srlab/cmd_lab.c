@@ -246,6 +246,10 @@ static int lab_status(const char *lab, bool json)
             if (n->kind == KIND_SR) {
                 json_bool(&j, "cpm_answering", cs != NULL);
                 json_uint(&j, "config_generation", cs ? cs->generation : 0);
+                const char *ms = n->mgmt[0] ? mgmt_link_state(lab, t, i) : NULL;
+                json_str(&j, "mgmt", n->mgmt[0] ? n->mgmt : NULL);
+                json_str(&j, "mgmt_link", ms);
+                json_bool(&j, "mgmt_up", ms && strcmp(ms, "up") == 0);
             }
             json_arr(&j, "processes");
         } else if (n->kind != KIND_SR && n->kind != KIND_STRONGSWAN) {
@@ -313,6 +317,11 @@ static int lab_status(const char *lab, bool json)
         fputs(text, stdout);
         free(text);
     } else {
+        int nm = 0;
+        for (int i = 0; i < t->n_nodes; i++)
+            if (t->nodes[i].mgmt[0])
+                printf("%s %s:mgmt  %s  %s\n", nm++ ? "     " : "Mgmt ", t->nodes[i].name,
+                       t->nodes[i].mgmt, mgmt_link_state(lab, t, i));
         for (int i = 0; i < nl; i++)
             printf("%s %s:%s  %s loss %.2f%% delay %u ms rate %s\n", i ? "    " : "Links",
                    links[i].node, links[i].port, links[i].down ? "DOWN," : "up,",

@@ -1,6 +1,7 @@
 /* srlab link / capture: a port of a lab node. Chassis ports are owned by
- * their iom, which does link down/up and impairment (no netem here);
- * captures read the port's veth from inside the node's namespace, so they
+ * their iom, which does link down/up and impairment (no netem here); host
+ * interfaces and a chassis's management interface are the kernel's (ip link).
+ * Captures read the port's veth from inside the node's namespace, so they
  * see exactly what is on the wire, both directions. */
 #include <czmq.h>
 #include <errno.h>
@@ -19,6 +20,7 @@ struct endpoint_arg {
     char node[TOPO_NAME_MAX + 1];
     char port[32];
     enum topo_kind kind;
+    bool mgmt;                 /* a chassis's management interface */
     char ifname[40];
 };
 
@@ -49,6 +51,12 @@ static int parse_endpoint_arg(const char *labopt, const char *arg, struct endpoi
     e->kind = t->nodes[i].kind;
     struct topo_endpoint ep = { .node = i };
     snprintf(ep.port, sizeof ep.port, "%s", e->port);
+    e->mgmt = topo_is_mgmt(t, &ep);
+    if (e->mgmt && topo_mgmt_link(t, i) < 0) {
+        fprintf(stderr, "srlab: %s has no management link in lab %s\n", e->node, e->lab);
+        topo_free(&t);
+        return -1;
+    }
     topo_ifname(t, &ep, e->ifname, sizeof e->ifname);
     topo_free(&t);
     return 0;
@@ -106,12 +114,18 @@ int cmd_link(int argc, char **argv)
         }
         k++;
     }
-    if (e.kind != KIND_SR) {
-        /* a host or peer interface: up/down by the kernel; impairment lives in chassis ports */
+    if (e.kind != KIND_SR || e.mgmt) {
+        /* a host or peer interface, or a chassis's management interface: up/down by
+         * the kernel; impairment lives in chassis ports */
         if (strcmp(action, "up") && strcmp(action, "down")) {
-            fprintf(stderr, "srlab: %s is not a chassis: impairment is done by chassis ports "
-                            "(this kernel has no netem); use the chassis end of the link\n",
-                    e.node);
+            if (e.mgmt)
+                fprintf(stderr, "srlab: %s:mgmt is a kernel interface: up or down only "
+                                "(impairment is done by chassis data ports; this kernel has "
+                                "no netem)\n", e.node);
+            else
+                fprintf(stderr, "srlab: %s is not a chassis: impairment is done by chassis "
+                                "ports (this kernel has no netem); use the chassis end of the "
+                                "link\n", e.node);
             return 1;
         }
         char ns[64], out[256];

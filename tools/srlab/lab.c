@@ -1,5 +1,5 @@
-/* Network of a lab: a namespace per node, veth pairs for links, Linux
- * bridges for bridge nodes. Everything made is written to RUNDIR/lab.state
+/* Network of a lab: a namespace per node, veth pairs for links (a chassis's
+ * management interface among them), Linux bridges for bridge nodes. Everything made is written to RUNDIR/lab.state
  * first, so `down` (or a failed `up`) removes exactly that. */
 #include <dirent.h>
 #include <errno.h>
@@ -67,6 +67,11 @@ static int make_node(const struct topology *t, const struct topo_node *n, char *
         write_sysctl(ns, "net.ipv6.conf.all.disable_ipv6", "1");
         write_sysctl(ns, "net.ipv6.conf.default.disable_ipv6", "1");
         write_sysctl(ns, "net.ipv4.ip_forward", "0");
+        /* Only the management interface has an address: the kernel must not
+         * answer ARP for it, or accept packets to it, on a data port. */
+        write_sysctl(ns, "net.ipv4.conf.all.arp_ignore", "1");
+        write_sysctl(ns, "net.ipv4.conf.all.arp_announce", "2");
+        write_sysctl(ns, "net.ipv4.conf.all.rp_filter", "1");
         /* the iom/ISA hand-off queues up to this many datagrams per socket
          * (lib/dp.h); the kernel's default of 10 drops bursts */
         write_sysctl(ns, "net.unix.max_dgram_qlen", "8192");
@@ -136,6 +141,28 @@ static void host_rx_thread(const char *ns, const char *ifname)
     run_argv(NULL, argv, out, sizeof out);
 }
 
+/* A chassis's management interface is the kernel's: it gets the node's
+ * address (IPv6 enabled on it alone when the address is IPv6; no router
+ * advertisements, no autoconfiguration, no duplicate address detection). */
+static int mgmt_address(const char *ns, const struct topo_node *n, char *err, size_t errlen)
+{
+    char what[64];
+    snprintf(what, sizeof what, "%s:mgmt %s", n->name, n->mgmt);
+    if (n->mgmt_v6) {
+        write_sysctl(ns, "net.ipv6.conf." TOPO_MGMT_PORT ".accept_ra", "0");
+        write_sysctl(ns, "net.ipv6.conf." TOPO_MGMT_PORT ".autoconf", "0");
+        /* the address survives srlab link down/up, as an IPv4 one does */
+        write_sysctl(ns, "net.ipv6.conf." TOPO_MGMT_PORT ".keep_addr_on_down", "1");
+        if (write_sysctl(ns, "net.ipv6.conf." TOPO_MGMT_PORT ".disable_ipv6", "0") != 0) {
+            snprintf(err, errlen, "%s: cannot enable IPv6", what);
+            return -1;
+        }
+        return ip_ok(ns, IP("-6", "addr", "add", n->mgmt, "dev", TOPO_MGMT_PORT, "nodad"), err,
+                     errlen, what);
+    }
+    return ip_ok(ns, IP("addr", "add", n->mgmt, "dev", TOPO_MGMT_PORT), err, errlen, what);
+}
+
 static int make_link(const struct topology *t, const struct topo_link *l, int index, char *err,
                      size_t errlen)
 {
@@ -152,6 +179,11 @@ static int make_link(const struct topology *t, const struct topo_link *l, int in
              l->ep[0].port, t->nodes[l->ep[1].node].name, l->ep[1].port);
     if (l->udp)
         return make_udp_link(t, l, what, err, errlen);
+    /* a half made veth stays in the root namespace: down removes it by name */
+    if (record(t->name, "veth", tmp[0]) != 0) {
+        snprintf(err, errlen, "cannot write the lab state file");
+        return -1;
+    }
     if (ip_ok(NULL, IP("link", "add", tmp[0], "type", "veth", "peer", "name", tmp[1]), err,
               errlen, what))
         return -1;
@@ -164,6 +196,9 @@ static int make_link(const struct topology *t, const struct topo_link *l, int in
             goto fail;
         if (t->nodes[l->ep[e].node].kind == KIND_BRIDGE &&
             ip_ok(ns[e], IP("link", "set", ifname[e], "master", "br0"), err, errlen, what))
+            goto fail;
+        if (topo_is_mgmt(t, &l->ep[e]) &&
+            mgmt_address(ns[e], &t->nodes[l->ep[e].node], err, errlen) != 0)
             goto fail;
         if (ip_ok(ns[e], IP("link", "set", ifname[e], "up"), err, errlen, what))
             goto fail;
@@ -211,8 +246,12 @@ void lab_destroy_net(const char *lab)
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f)) {
         char what[32], name[200];
-        if (sscanf(line, "%31s %199s", what, name) == 2 && strcmp(what, "netns") == 0)
+        if (sscanf(line, "%31s %199s", what, name) != 2)
+            continue;
+        if (strcmp(what, "netns") == 0)
             run_argv(NULL, IP("netns", "del", name), out, sizeof out);
+        else if (strcmp(what, "veth") == 0) /* gone already unless up stopped half-way */
+            run_argv(NULL, IP("link", "del", name), out, sizeof out);
     }
     if (f)
         fclose(f);
@@ -229,6 +268,24 @@ void lab_destroy_net(const char *lab)
     }
     if (d)
         closedir(d);
+}
+
+const char *mgmt_link_state(const char *lab, const struct topology *t, int node)
+{
+    if (!t->nodes[node].mgmt[0] || topo_mgmt_link(t, node) < 0)
+        return "not linked";
+    char ns[64], out[512];
+    netns_name(lab, t->nodes[node].name, ns, sizeof ns);
+    if (run_argv(ns, IP("-o", "link", "show", "dev", TOPO_MGMT_PORT), out, sizeof out) != 0)
+        return "absent";
+    /* "5: mgmt@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ..." */
+    char flags[256] = "";
+    const char *lt = strchr(out, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (gt)
+        snprintf(flags, sizeof flags, ",%.*s,", (int)(gt - lt - 1), lt + 1);
+    if (!strstr(flags, ",UP,"))
+        return "down";
+    return strstr(flags, ",LOWER_UP,") ? "up" : "no-carrier";
 }
 
 int lab_list(char names[][TOPO_NAME_MAX + 1], int max)

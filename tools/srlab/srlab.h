@@ -36,6 +36,9 @@ int copy_file(const char *from, const char *to);
 int lab_create(const struct topology *t, char *err, size_t errlen);
 /* Removes everything the state file lists, and any srl-LAB-* namespace. */
 void lab_destroy_net(const char *lab);
+/* A chassis's management interface: "up", "down" (set down), "no-carrier"
+ * (its far end is down), "absent", or "not linked" (no mgmt link). */
+const char *mgmt_link_state(const char *lab, const struct topology *t, int node);
 /* Names of labs with a run directory. */
 int lab_list(char names[][TOPO_NAME_MAX + 1], int max);
 

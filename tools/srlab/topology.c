@@ -3,6 +3,7 @@
 
 #include "hw.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <libgen.h>
 #include <limits.h>
@@ -315,6 +316,62 @@ static int parse_cards(struct tctx *c, const char *path, const struct ynode *car
     return 0;
 }
 
+/* nodes.X.mgmt: "ADDR/LEN", one unicast IPv4 or IPv6 address the chassis
+ * namespace's kernel puts on its management interface. */
+static int parse_mgmt(struct tctx *c, const char *path, const struct ynode *v,
+                      struct topo_node *n)
+{
+    char s[64], addr[INET6_ADDRSTRLEN];
+    if (get_str(c, path, v, s, sizeof s))
+        return -1;
+    char *slash = strchr(s, '/');
+    unsigned char a[16];
+    bool v6 = false;
+    if (slash) {
+        *slash = 0;
+        v6 = strchr(s, ':') != NULL;
+    }
+    if (!slash || inet_pton(v6 ? AF_INET6 : AF_INET, s, a) != 1) {
+        if (slash)
+            *slash = '/';
+        return fail(c, path, v, "'%s' is not an IPv4 or IPv6 address/prefix-length "
+                    "(e.g. 172.31.255.1/30, 2001:db8::1/64)", s);
+    }
+    unsigned max = v6 ? 128 : 32, len = 0;
+    const char *p = slash + 1;
+    int used = 0;
+    if (!isdigit((unsigned char)*p) || sscanf(p, "%u%n", &len, &used) != 1 || p[used] ||
+        used > 3 || len < 1 || len > max)
+        return fail(c, path, v, "prefix length '%s' is not in 1..%u", p, max);
+    uint32_t ip4 = 0;
+    if (!v6) {
+        memcpy(&ip4, a, 4);
+        ip4 = ntohl(ip4);
+    }
+    static const unsigned char zero16[16];
+    bool bad = v6 ? (memcmp(a, zero16, 16) == 0 || a[0] == 0xff ||
+                     (memcmp(a, zero16, 15) == 0 && a[15] == 1))
+                  : (ip4 == 0 || ip4 >> 24 == 127 || ip4 >> 28 == 14 || ip4 >> 28 == 15);
+    if (bad)
+        return fail(c, path, v, "%s is not a unicast host address", s);
+    if (!v6 && len <= 30) {
+        uint32_t host = ip4 & ((1u << (32 - len)) - 1);
+        if (host == 0 || host == (1u << (32 - len)) - 1)
+            return fail(c, path, v, "%s is the %s address of its /%u", s,
+                        host ? "broadcast" : "network", len);
+    }
+    inet_ntop(v6 ? AF_INET6 : AF_INET, a, addr, sizeof addr);
+    for (int i = 0; i < c->t->n_nodes; i++) {
+        const struct topo_node *o = &c->t->nodes[i];
+        size_t k = strcspn(o->mgmt, "/");
+        if (o != n && o->mgmt[0] && strlen(addr) == k && strncmp(o->mgmt, addr, k) == 0)
+            return fail(c, path, v, "%s is also the mgmt address of %s", addr, o->name);
+    }
+    snprintf(n->mgmt, sizeof n->mgmt, "%s/%u", addr, len);
+    n->mgmt_v6 = v6;
+    return 0;
+}
+
 static int parse_node(struct tctx *c, const char *name, const struct ynode *body)
 {
     char path[128];
@@ -337,7 +394,7 @@ static int parse_node(struct tctx *c, const char *name, const struct ynode *body
     if (get_str(c, sub, map_get(body, "kind"), kind, sizeof kind))
         return -1;
     static const char *const sr_keys[] = { "kind", "config", "cards", "mcs", "restart",
-                                           "isa-memory-mb", NULL };
+                                           "isa-memory-mb", "mgmt", NULL };
     static const char *const linux_keys[] = { "kind", "exec", NULL };
     static const char *const bridge_keys[] = { "kind", NULL };
     static const char *const swan_keys[] = { "kind", "swanctl", "strongswan-conf", "exec",
@@ -389,6 +446,11 @@ static int parse_node(struct tctx *c, const char *name, const struct ynode *body
     if ((v = map_get(body, "isa-memory-mb"))) {
         snprintf(sub, sizeof sub, "%s.isa-memory-mb", path);
         if (get_uint(c, sub, v, 8, 1048576, &n->isa_memory_mb))
+            return -1;
+    }
+    if ((v = map_get(body, "mgmt"))) {
+        snprintf(sub, sizeof sub, "%s.mgmt", path);
+        if (parse_mgmt(c, sub, v, n))
             return -1;
     }
     if ((v = map_get(body, "config"))) {
@@ -469,6 +531,12 @@ static int parse_endpoint(struct tctx *c, const char *path, const struct ynode *
         return fail(c, path, v, "no node called '%s'", s);
     snprintf(ep->port, sizeof ep->port, "%s", colon + 1);
     const struct topo_node *n = &c->t->nodes[ep->node];
+    if (n->kind == KIND_SR && strcmp(ep->port, TOPO_MGMT_PORT) == 0) {
+        if (!n->mgmt[0])
+            return fail(c, path, v, "%s has no management address (give nodes.%s.mgmt: "
+                        "ADDRESS/PREFIX-LENGTH)", n->name, n->name);
+        return 0;
+    }
     if (n->kind != KIND_SR) {
         if (!valid_ifname(ep->port))
             return fail(c, path, v, "'%s' is not an interface name (1..15 of [A-Za-z0-9._-])",
@@ -478,7 +546,7 @@ static int parse_endpoint(struct tctx *c, const char *path, const struct ynode *
     unsigned slot, mda, port;
     int used = 0;
     if (sscanf(ep->port, "%u/%u/%u%n", &slot, &mda, &port, &used) != 3 || ep->port[used])
-        return fail(c, path, v, "'%s' is not a chassis port (slot/mda/port)", ep->port);
+        return fail(c, path, v, "'%s' is not a chassis port (slot/mda/port or mgmt)", ep->port);
     for (int i = 0; i < n->n_cards; i++) {
         if (n->cards[i].slot != slot)
             continue;
@@ -532,8 +600,20 @@ static int parse_links(struct tctx *c, const struct ynode *links)
                 for (int f = 0; f < 2; f++)
                     if (c->t->links[k].ep[f].node == link->ep[e].node &&
                         strcmp(c->t->links[k].ep[f].port, link->ep[e].port) == 0)
-                        return fail(c, epath, eps->kids[e], "%s:%s is already linked (links[%d])",
-                                    c->t->nodes[link->ep[e].node].name, link->ep[e].port, k);
+                        return fail(c, epath, eps->kids[e], "%s:%s is already linked (links[%d])%s",
+                                    c->t->nodes[link->ep[e].node].name, link->ep[e].port, k,
+                                    topo_is_mgmt(c->t, &link->ep[e])
+                                        ? ": a chassis has one management link" : "");
+        }
+        /* the management network stays out of band: never a chassis data port */
+        for (int e = 0; e < 2; e++) {
+            const struct topo_endpoint *me = &link->ep[e], *other = &link->ep[1 - e];
+            if (topo_is_mgmt(c->t, me) && c->t->nodes[other->node].kind == KIND_SR &&
+                !topo_is_mgmt(c->t, other))
+                return fail(c, sub, eps, "%s:mgmt cannot join the chassis port %s:%s (a "
+                            "management interface joins another chassis's mgmt, a bridge or "
+                            "a host)", c->t->nodes[me->node].name, c->t->nodes[other->node].name,
+                            other->port);
         }
         if (link->ep[0].node == link->ep[1].node && !strcmp(link->ep[0].port, link->ep[1].port))
             return fail(c, sub, eps, "a link joins two different endpoints");
@@ -550,6 +630,8 @@ static int parse_links(struct tctx *c, const struct ynode *links)
             if (link->udp && (c->t->nodes[link->ep[0].node].kind != KIND_SR ||
                               c->t->nodes[link->ep[1].node].kind != KIND_SR))
                 return fail(c, sub, type, "udp links join two chassis ports");
+            if (link->udp && (topo_is_mgmt(c->t, &link->ep[0]) || topo_is_mgmt(c->t, &link->ep[1])))
+                return fail(c, sub, type, "a management link is a veth, not udp");
         }
         const struct ynode *mtu = map_get(l, "mtu");
         if (mtu) {
@@ -669,6 +751,20 @@ int topo_find_node(const struct topology *t, const char *name)
     return -1;
 }
 
+bool topo_is_mgmt(const struct topology *t, const struct topo_endpoint *ep)
+{
+    return t->nodes[ep->node].kind == KIND_SR && strcmp(ep->port, TOPO_MGMT_PORT) == 0;
+}
+
+int topo_mgmt_link(const struct topology *t, int node)
+{
+    for (int i = 0; i < t->n_links; i++)
+        for (int e = 0; e < 2; e++)
+            if (t->links[i].ep[e].node == node && topo_is_mgmt(t, &t->links[i].ep[e]))
+                return i;
+    return -1;
+}
+
 const char *topo_kind_name(enum topo_kind k)
 {
     switch (k) {
@@ -682,8 +778,8 @@ const char *topo_kind_name(enum topo_kind k)
 
 void topo_ifname(const struct topology *t, const struct topo_endpoint *ep, char *out, size_t len)
 {
-    if (t->nodes[ep->node].kind == KIND_SR) {
-        /* iom/ports.c: chassis port 1/1/1 is the veth e1-1-1 */
+    if (t->nodes[ep->node].kind == KIND_SR && !topo_is_mgmt(t, ep)) {
+        /* iom/port.c: chassis port 1/1/1 is the veth e1-1-1 */
         snprintf(out, len, "e%s", ep->port);
         for (char *p = out; *p; p++)
             if (*p == '/')

@@ -41,11 +41,17 @@ struct topo_node {
     char *swanctl;             /* strongswan: swanctl.conf, absolute path */
     char *strongswan_conf;     /* strongswan: optional strongswan.conf */
     enum topo_restart restart;
+    char mgmt[48];             /* sr: management address "ADDR/LEN", canonical ("" if none) */
+    bool mgmt_v6;
 };
+
+/* A chassis's management interface: a kernel interface of the chassis
+ * namespace (the one with an address), used by cpm and mcs; iom never opens it. */
+#define TOPO_MGMT_PORT "mgmt"
 
 struct topo_endpoint {
     int node;                  /* index into nodes */
-    char port[32];             /* "1/1/1" on a chassis, an interface name elsewhere */
+    char port[32];             /* "1/1/1" or "mgmt" on a chassis, an interface name elsewhere */
 };
 
 struct topo_link {
@@ -70,6 +76,10 @@ struct topology *topo_parse(const char *text, size_t len, const char *base_dir, 
 void topo_free(struct topology **t);
 
 int topo_find_node(const struct topology *t, const char *name);
+/* The endpoint names a chassis's management interface. */
+bool topo_is_mgmt(const struct topology *t, const struct topo_endpoint *ep);
+/* Index of the link holding NODE:mgmt, or -1. */
+int topo_mgmt_link(const struct topology *t, int node);
 const char *topo_kind_name(enum topo_kind k);
 /* Kernel interface name of an endpoint inside its node's namespace. */
 void topo_ifname(const struct topology *t, const struct topo_endpoint *ep, char *out,
