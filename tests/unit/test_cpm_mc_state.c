@@ -656,3 +656,72 @@ Test(mc_state, mc_redundancy_events_and_unexpected_bodies)
     card_send(mcs, &bad);
     cr_expect_eq(cpm.bus_stats.unknown, unknown + 2);
 }
+
+/* One CLI line through cpm's CLI socket, as srlab cli sends it. */
+static char *cli(const char *line, int *status)
+{
+    zsock_t *client = zsock_new(ZMQ_DEALER);
+    cr_assert_eq(zsock_connect(client, "inproc://cpm-mc-cli"), 0);
+    Srlab__CliRequest req = SRLAB__CLI_REQUEST__INIT;
+    req.mode = SRLAB__CLI_MODE__CLI_LINE;
+    req.input = (char *)line;
+    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
+    env.body_case = SRLAB__ENVELOPE__BODY_CLI_REQUEST;
+    env.cli_request = &req;
+    struct bus_stats st = { 0 };
+    cr_assert_eq(bus_send(client, NULL, &env, &st), 0);
+    zframe_t *id = NULL;
+    zsock_set_rcvtimeo(cpm.cli, 1000);
+    bus_msg_t *in = bus_recv(cpm.cli, &id, &cpm.cli_stats);
+    cr_assert_not_null(in);
+    cli_on_request(&cpm, id, in);
+    bus_free(&in);
+    zframe_destroy(&id);
+    zsock_set_rcvtimeo(client, 1000);
+    bus_msg_t *r = bus_recv(client, NULL, &st);
+    cr_assert_not_null(r);
+    cr_assert_eq(r->body_case, SRLAB__ENVELOPE__BODY_CLI_REPLY);
+    char *out = strdup(r->cli_reply->output);
+    *status = r->cli_reply->status;
+    bus_free(&r);
+    zsock_destroy(&client);
+    return out;
+}
+
+Test(mc_state, cli_lines)
+{
+    cpm.cli = zsock_new(ZMQ_ROUTER);
+    cr_assert_eq(zsock_bind(cpm.cli, "inproc://cpm-mc-cli"), 0);
+    cpm.sessions = zhashx_new();
+    report("master", true, "nominal");
+    int status;
+    char *out = cli("show redundancy multi-chassis sync", &status);
+    cr_expect_eq(status, 0);
+    cr_expect_str_eq(out, SYNC_SHOW);
+    free(out);
+    out = cli("show redundancy multi-chassis mc-ipsec peer 192.0.2.2", &status);
+    cr_expect_str_eq(out, PEER_SHOW);
+    free(out);
+    out = cli("show redundancy multi-chassis mc-ipsec peer 192.0.2.2 tunnel-group 1", &status);
+    cr_expect_str_eq(out, GROUP_SHOW);
+    free(out);
+    out = cli("show redundancy multi-chassis mc-ipsec peer 192.0.2.9", &status);
+    cr_expect_eq(status, 1);
+    cr_expect_str_eq(out, "Error: multi-chassis peer 192.0.2.9 is not configured\n");
+    free(out);
+    out = cli("show redundancy multi-chassis sync json", &status);
+    cr_expect_eq(status, 0);
+    cr_expect_eq(out[0], '{', "%s", out);
+    free(out);
+    out = cli("tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1", &status);
+    cr_expect_eq(status, 0);
+    cr_expect_str_eq(out, "switchover requested for tunnel-group 1\n");
+    free(out);
+    out = cli("tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 17", &status);
+    cr_expect_eq(status, 1);
+    cr_expect_str_eq(out, "Error: known tools commands: tools perform redundancy multi-chassis "
+                          "mc-ipsec force-switchover tunnel-group <1..16> [now]\n");
+    free(out);
+    cli_sessions_destroy(&cpm);
+    zsock_destroy(&cpm.cli);
+}
