@@ -77,6 +77,8 @@ static void set_state(struct cpm *cpm, struct card_proc *c, enum card_state s, c
     card_subject(c, subject, sizeof subject);
     if (s == CARD_DOWN && c->role == SRLAB__ROLE__ROLE_ISA)
         ipsec_isa_down(cpm, c); /* its dynamic tunnels went with it */
+    if (s == CARD_DOWN && c->role == SRLAB__ROLE__ROLE_MCS)
+        mc_mcs_down(cpm); /* MC-IPsec groups forward nothing until mcs reports again */
     if (s == CARD_DOWN)
         eventlog_add(cpm, EV_MAJOR, "CHASSIS", 2004, subject, "Class %s : failed, reason: %s",
                      card_class(c), why);
@@ -178,6 +180,7 @@ static int push_rank(const struct card_proc *c)
 void cards_push_all(struct cpm *cpm, bool force)
 {
     tgm_update(cpm); /* which ISAs carry each tunnel group now */
+    mc_pushing(cpm); /* the pushes carry the MC-IPsec groups' states */
     struct card_proc **all = snapshot(cpm);
     for (int rank = 0; rank < 3; rank++)
         for (struct card_proc **c = all; *c; c++)
@@ -311,6 +314,11 @@ static void on_port_status(struct cpm *cpm, struct card_proc *c, const Srlab__Po
     c->n_ports = n;
 }
 
+static bool from_mcs(const struct card_proc *c)
+{
+    return c && c->role == SRLAB__ROLE__ROLE_MCS && c->state != CARD_DOWN;
+}
+
 void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
 {
     char *identity = bus_identity_str(idframe);
@@ -354,7 +362,18 @@ void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
         if (c && c->state != CARD_DOWN && c->role == SRLAB__ROLE__ROLE_ISA)
             ipsec_on_session(cpm, env->ike_session);
         break;
+    case SRLAB__ENVELOPE__BODY_MCS_STATE:
+        if (!from_mcs(c))
+            goto unexpected;
+        mc_on_mcs_state(cpm, env->mcs_state);
+        break;
+    case SRLAB__ENVELOPE__BODY_MC_COMMAND_REPLY:
+        if (!from_mcs(c))
+            goto unexpected;
+        mc_on_command_reply(cpm, env->mc_command_reply);
+        break;
     default:
+    unexpected:
         cpm->bus_stats.unknown++;
         log_warn("bus_unexpected", "from=%s body=%s", log_q(identity),
                  bus_body_name(env->body_case));

@@ -181,6 +181,24 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
     } else if (n >= 2 && is_word(&t[0], "ipsec") && is_word(&t[1], "session-log")) {
         int max = n >= 3 ? atoi(t[2].text) : 50;
         rc = show_ipsec_session_log(cpm, max > 0 && max <= 100000 ? max : 50, out, jp);
+    } else if (n >= 5 && is_word(&t[0], "redundancy") && is_word(&t[1], "multi-chassis") &&
+               is_word(&t[2], "mc-ipsec") && is_word(&t[3], "peer")) {
+        const char *group = n >= 7 && is_word(&t[5], "tunnel-group") ? t[6].text : NULL;
+        if (n != 5 && !(n == 7 && group)) {
+            sb_puts(out, "Error: show redundancy multi-chassis mc-ipsec peer ADDRESS "
+                         "[tunnel-group ID]\n");
+            rc = -1;
+        } else {
+            rc = show_mc_ipsec_peer(cpm, t[4].text, group, out, jp);
+        }
+    } else if (n >= 3 && is_word(&t[0], "redundancy") && is_word(&t[1], "multi-chassis") &&
+               is_word(&t[2], "sync")) {
+        if (n != 3 && !(n == 5 && is_word(&t[3], "peer"))) {
+            sb_puts(out, "Error: show redundancy multi-chassis sync [peer ADDRESS]\n");
+            rc = -1;
+        } else {
+            rc = show_mc_sync(cpm, n == 5 ? t[4].text : NULL, out, jp);
+        }
     } else if (n >= 1 && is_word(&t[0], "log")) {
         show_log(cpm, out, jp, 500);
     } else if (n >= 2 && is_word(&t[0], "srlab") && is_word(&t[1], "processes")) {
@@ -192,7 +210,8 @@ static int cli_show(struct cli_run *r, const struct token *t, int n)
                   "[PORT], show isa tunnel-group [N] [detail], show ip tunnel [NAME], show ipsec tunnel [NAME] | ike-sa | gateway [NAME] [tunnel] | session-log [N] | lockout, show router [SVC] interface | "
                   "route-table | arp | neighbor, show service service-using [ies|vprn], show "
                   "service id N base, show service id N sap SAP stats, show debug, show log "
-                  "log-id 99, show srlab processes | bus | dataplane\n", n ? t[0].text : "");
+                  "log-id 99, show redundancy multi-chassis mc-ipsec peer ADDRESS [tunnel-group ID] | sync [peer "
+                  "ADDRESS], show srlab processes | bus | dataplane\n", n ? t[0].text : "");
         rc = -1;
     }
     if (json) {
@@ -247,6 +266,26 @@ static int cli_admin(struct cpm *cpm, const struct token *t, int n, struct strbu
     sb_puts(out, "Error: known admin commands: admin display-config, admin save [FILE], admin ipsec "
                  "display-keys [TUNNEL]\n");
     return -1;
+}
+
+/* ---- tools perform ---------------------------------------------------------- */
+
+static int cli_tools(struct cpm *cpm, const struct token *t, int n, struct strbuf *out)
+{
+    /* perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group ID [now] */
+    static const char *const path[] = { "perform", "redundancy", "multi-chassis", "mc-ipsec",
+                                        "force-switchover", "tunnel-group" };
+    bool ok = n == 7 || (n == 8 && is_word(&t[7], "now"));
+    for (int i = 0; ok && i < 6; i++)
+        ok = is_word(&t[i], path[i]);
+    char *end = NULL;
+    unsigned long group = ok ? strtoul(t[6].text, &end, 10) : 0;
+    if (!ok || !end || *end || group < 1 || group > 16) {
+        sb_puts(out, "Error: known tools commands: tools perform redundancy multi-chassis "
+                     "mc-ipsec force-switchover tunnel-group <1..16> [now]\n");
+        return -1;
+    }
+    return mc_force_switchover(cpm, (unsigned)group, n == 8, out);
 }
 
 /* ---- configuration lines --------------------------------------------------- */
@@ -306,6 +345,8 @@ static int exec_line(struct cli_run *r)
     }
     if (is_word(&t[0], "admin"))
         return cli_admin(cpm, t + 1, n - 1, out);
+    if (is_word(&t[0], "tools"))
+        return cli_tools(cpm, t + 1, n - 1, out);
     if (n >= 3 && is_word(&t[0], "clear") && is_word(&t[1], "ipsec") && is_word(&t[2], "lockout"))
         return park(r, "clear-lockout", 0, n >= 4 ? t[3].text : NULL, render_ipsec_lockout);
     if (is_word(&t[0], "environment"))

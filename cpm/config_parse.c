@@ -128,6 +128,24 @@ static bool is_key_param(const struct schema *sc, const char *name)
 static int apply_cmd(struct cfg_txn *txn, struct cfg_node *ctx, const struct token *t, int n,
                      int line, struct cfg_error *e, struct cfg_node **out_ctx);
 
+/* A parameter an object needs when it is created (customer, sync-tag) is
+ * missing: sets the error and returns true. */
+static bool missing_create_param(const struct schema *sc, const struct gmatch *m, int line,
+                                 const char *label, struct cfg_error *e)
+{
+    char req[128];
+    snprintf(req, sizeof req, "%s", sc->create_req);
+    char *save = NULL;
+    for (char *r = strtok_r(req, " ", &save); r; r = strtok_r(NULL, " ", &save)) {
+        if (!gmatch_get(m, r)) {
+            cfg_error_set(e, line, sc->word, "creating %s%s needs '%s <value>'", sc->word,
+                          label, r);
+            return true;
+        }
+    }
+    return false;
+}
+
 static int do_delete(struct cfg_txn *txn, struct cfg_node *where, struct schema *sc,
                      const struct token *t, int n, int line, struct cfg_error *e)
 {
@@ -188,9 +206,14 @@ static int do_delete(struct cfg_txn *txn, struct cfg_node *where, struct schema 
 static int do_leaf(struct cfg_txn *txn, struct cfg_node *where, struct schema *sc,
                    const struct token *t, int n, int line, struct cfg_error *e)
 {
-    char err[384], key[512];
+    char err[384], key[512], label[600];
     int bad = 0;
     struct gmatch m;
+    /* a list entry without a context of its own (sync tunnel-group ...
+     * create): `create` ends the line when it is first made */
+    bool create = (sc->flags & SC_CREATE) && n > 1 && is_word(&t[n - 1], "create");
+    if (create)
+        n--;
     int used = grammar_match(sc->g, t + 1, n - 1, &m, err, sizeof err, &bad);
     if (used < 0) {
         cfg_error_set(e, line, bad < n - 1 ? t[1 + bad].text : sc->word, "%s", err);
@@ -202,6 +225,16 @@ static int do_leaf(struct cfg_txn *txn, struct cfg_node *where, struct schema *s
     }
     cfg_match_key(sc, &m, key, sizeof key);
     struct cfg_node *cur = cfg_lookup(cfg_txn_tree(txn), where, sc, key);
+    if (!cur && (sc->flags & SC_CREATE)) {
+        grammar_print(sc->g, &m, label, sizeof label);
+        if (!create) {
+            cfg_error_set(e, line, sc->word, "%s%s does not exist: add 'create' to create it",
+                          sc->word, label);
+            return -1;
+        }
+        if (sc->create_req && missing_create_param(sc, &m, line, label, e))
+            return -1;
+    }
     if (!cur)
         cfg_txn_add(txn, where, sc, &m, line);
     else if (!same_params(cur, &m))
@@ -269,18 +302,8 @@ static int do_container(struct cfg_txn *txn, struct cfg_node *where, struct sche
                           sc->word, label);
             return -1;
         }
-        if (sc->create_req) {
-            char req[128];
-            snprintf(req, sizeof req, "%s", sc->create_req);
-            char *save = NULL;
-            for (char *r = strtok_r(req, " ", &save); r; r = strtok_r(NULL, " ", &save)) {
-                if (!gmatch_get(&m, r)) {
-                    cfg_error_set(e, line, sc->word, "creating %s%s needs '%s <value>'",
-                                  sc->word, label, r);
-                    return -1;
-                }
-            }
-        }
+        if (sc->create_req && missing_create_param(sc, &m, line, label, e))
+            return -1;
         cur = cfg_txn_add(txn, where, sc, &m, line);
     }
     if (used == nargs) {

@@ -251,12 +251,16 @@ static struct schema ipv6_children[] = {
     END,
 };
 
+/* redundant next hops (the chapter's MC-IPsec shunting): where a standby
+ * chassis sends a tunnel group's traffic that reaches this interface */
 static struct schema svc_interface_children[] = {
     DESCRIPTION,
     LEAF("address", "<address:prefix4>"),
     LEAF("arp-timeout", "<seconds:0..65535>"),
     LEAF("ip-mtu", "<mtu:512..9786>"),
     { .word = "ipv6", .children = ipv6_children, .flags = SC_CONTAINER | SC_PRESENCE },
+    LEAF("static-tunnel-redundant-next-hop", "<ip:ip>"),
+    LEAF("dynamic-tunnel-redundant-next-hop", "<ip:ip>"),
     { .word = "sap", .syntax = "<sap:sap>", .key = "sap", .children = sap_children,
       .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN | SC_ADMIN_UP },
     END,
@@ -437,6 +441,50 @@ static struct schema mirror_children[] = {
     END,
 };
 
+/* ---- redundancy multi-chassis (MC-IPsec; sros-cli.md) ---- */
+/* sync / tunnel-group: a list entry that needs `create` but has no context */
+static struct schema mc_sync_children[] = {
+    FLAG("ipsec"),
+    { .word = "tunnel-group", .syntax = "<id:1..16> [sync-tag <sync-tag:name>]", .key = "id",
+      .create_req = "sync-tag", .flags = SC_MULTI | SC_CREATE },
+    END,
+};
+
+static struct schema mc_ipsec_group_children[] = {
+    LEAF("peer-group", "<id:1..16>"),
+    LEAF("priority", "<priority:0..255>"),
+    END,
+};
+
+static struct schema mc_ipsec_children[] = {
+    FLAG("bfd-enable"),
+    LEAF("discovery-interval", "<seconds:1..1800> [boot <boot:1..1800>]"),
+    LEAF("keep-alive-interval", "<interval:5..500>"),
+    LEAF("hold-on-neighbor-failure", "<multiplier:2..25>"),
+    { .word = "tunnel-group", .syntax = "<id:1..16>", .key = "id",
+      .children = mc_ipsec_group_children, .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    END,
+};
+
+static struct schema mc_peer_children[] = {
+    DESCRIPTION,
+    LEAF("source-address", "<ip:ip>"),
+    { .word = "sync", .children = mc_sync_children, .flags = SC_CONTAINER | SC_ADMIN },
+    { .word = "mc-ipsec", .children = mc_ipsec_children, .flags = SC_CONTAINER | SC_PRESENCE },
+    END,
+};
+
+static struct schema multi_chassis_children[] = {
+    { .word = "peer", .syntax = "<ip:ip>", .key = "ip", .children = mc_peer_children,
+      .flags = SC_CONTAINER | SC_MULTI | SC_CREATE | SC_ADMIN },
+    END,
+};
+
+static struct schema redundancy_children[] = {
+    { .word = "multi-chassis", .children = multi_chassis_children, .flags = SC_CONTAINER },
+    END,
+};
+
 /* ---- debug (not part of the configuration: `debug` at the root) ---- */
 static struct schema mirror_source_children[] = {
     { .word = "port", .syntax = "<port:port> [egress] [ingress]", .key = "port", .flags = SC_MULTI },
@@ -467,6 +515,8 @@ static struct schema configure_children[] = {
       .section = "Mirror Configuration" },
     { .word = "isa", .children = isa_children, .flags = SC_CONTAINER,
       .section = "ISA Configuration" },
+    { .word = "redundancy", .children = redundancy_children, .flags = SC_CONTAINER,
+      .section = "Redundancy Configuration" },
     { .word = "ipsec", .children = ipsec_children, .flags = SC_CONTAINER,
       .section = "IPsec Configuration" },
     { .word = "service", .children = service_children, .flags = SC_CONTAINER,

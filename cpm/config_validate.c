@@ -2,6 +2,7 @@
  * between objects, hardware, and the chapter's restrictions on changes. A
  * rule names the line that broke it, the word and the reason. */
 #include "config_validate.h"
+#include "config_validate_rules.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -13,16 +14,9 @@
 #include "hw.h"
 #include "pkt.h"
 
-struct vctx {
-    struct cfg_txn *txn;
-    struct cfg_tree *tree;
-    const struct cfg_oper *oper;
-    struct cfg_error *err;
-};
-
 /* The line to blame for a problem found at n: the line that changed n (or
  * an ancestor) in this transaction, else the latest deletion. */
-static int node_line(const struct cfg_node *n)
+int node_line(const struct cfg_node *n)
 {
     for (const struct cfg_node *p = n; p; p = p->parent)
         if (p->line)
@@ -30,7 +24,7 @@ static int node_line(const struct cfg_node *n)
     return 0;
 }
 
-static int blame(const struct vctx *v, const struct cfg_node *n)
+int blame(const struct vctx *v, const struct cfg_node *n)
 {
     int line = node_line(n);
     if (!line)
@@ -48,7 +42,7 @@ static int blame2(const struct vctx *v, const struct cfg_node *n, const struct c
     return line ? line : blame(v, n);
 }
 
-static bool touched(const struct cfg_node *n)
+bool touched(const struct cfg_node *n)
 {
     if (n->line)
         return true;
@@ -57,12 +51,6 @@ static bool touched(const struct cfg_node *n)
             return true;
     return false;
 }
-
-#define FAIL(v, node, word, ...)                                                                \
-    do {                                                                                       \
-        cfg_error_set((v)->err, blame(v, node), word, __VA_ARGS__);                            \
-        return -1;                                                                             \
-    } while (0)
 
 static struct cfg_node *croot(const struct vctx *v, const char *word)
 {
@@ -1161,7 +1149,7 @@ int cfg_validate(struct cfg_txn *txn, const struct cfg_oper *oper, struct cfg_er
         rule_references_to_deleted, rule_cards,     rule_ports,
         rule_tunnel_groups,         rule_services,  rule_router_ports,
         rule_addresses,             rule_references, rule_ip_tunnels,
-        rule_ipsec,
+        rule_ipsec,                 rule_multi_chassis,
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i](&v) != 0)

@@ -56,6 +56,8 @@ struct card_proc {
     int64_t pushed_ms, acked_ms; /* monotonic: the last push sent, the last ack */
 };
 
+struct mc;
+
 struct cli_session {
     uint32_t id;
     uint64_t ctx_id;           /* 0: outside configure */
@@ -80,6 +82,7 @@ struct cpm {
     uint64_t config_rejects;
     bool state_changed;        /* card states moved: re-push what depends on them */
     zhashx_t *tunnel_up;       /* ip-tunnel name -> non-NULL when oper up (as last pushed) */
+    struct mc *mc;             /* MC-IPsec state from mcs (mc.c); NULL until first used */
 };
 
 /* ---- cards.c ---- */
@@ -164,6 +167,35 @@ void tgm_destroy(void);
 /* Tunnels of all types one ISA of the group may hold (isa-scale-mode). */
 long tunnel_group_limit(struct cfg_node *tg);
 
+/* ---- mc.c: MC-IPsec state as mcs reports it, told to IOMs and ISAs ---- */
+/* One MC-IPsec tunnel group's state as cards are told it. */
+struct mc_view {
+    const char *state;              /* MIMP: discovery notEligible eligible standby master */
+    bool forwarding;                /* this chassis does IKE/ESP for the group */
+    const char *reason;
+    const Srlab__McGroupState *gs;  /* mcs's latest report of it; NULL when none or stale */
+};
+/* The mc-ipsec tunnel-group node protecting `group` under a peer that is
+ * not shut down (and that peer), or NULL: the group is not MC-IPsec. */
+struct cfg_node *mc_group_config(struct cpm *cpm, unsigned group, struct cfg_node **peer);
+/* false when the group is not MC-IPsec. */
+bool mc_group_view(struct cpm *cpm, unsigned group, struct mc_view *v);
+bool mc_mcs_up(struct cpm *cpm);
+/* mcs's latest McsState about peer, or NULL; stale when mcs went down since. */
+const Srlab__McsState *mc_report(struct cpm *cpm, const char *peer, bool *stale, int64_t *when_ms);
+void mc_on_mcs_state(struct cpm *cpm, const Srlab__McsState *m);
+void mc_on_command_reply(struct cpm *cpm, const Srlab__McCommandReply *r);
+void mc_mcs_down(struct cpm *cpm);
+/* A full push is about to carry the groups' states: they count as told. */
+void mc_pushing(struct cpm *cpm);
+/* tools perform redundancy multi-chassis mc-ipsec force-switchover */
+int mc_force_switchover(struct cpm *cpm, unsigned group, bool now, struct strbuf *out);
+void mc_destroy(struct cpm *cpm);
+/* show_redundancy.c */
+int show_mc_ipsec_peer(struct cpm *cpm, const char *peer, const char *group, struct strbuf *out,
+                       struct json *j);
+int show_mc_sync(struct cpm *cpm, const char *peer, struct strbuf *out, struct json *j);
+
 /* ---- tunnels.c: GRE/IP-IP and IPsec tunnels resolved from the configuration ---- */
 struct tunnel_view {
     struct cfg_node *node;          /* the ip-tunnel or ipsec-tunnel */
@@ -216,6 +248,12 @@ struct arena;
 void push_ipsec_tunnel(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg,
                        const struct tunnel_view *v, bool for_isa);
 void push_ipsec_gws(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg, const char *only_isa);
+
+/* ---- push_mc.c: what mcs needs besides the tunnel groups ---- */
+void push_mc_peers(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg);
+/* Each IPsec tunnel and gateway by name, group, ISA and local gateway
+ * (never keys): what mcs matches synced records with. */
+void push_mc_tunnels(struct arena *a, struct cpm *cpm, Srlab__CardConfig *cfg);
 
 /* ---- table helpers (show_util.c) ---- */
 void show_rule(struct strbuf *out, char c);  /* 79 characters and a newline */

@@ -264,6 +264,7 @@ out:
         ipsec_session_flush(&cpm);
     ipsec_state_destroy();
     tgm_destroy();
+    mc_destroy(&cpm);
     zhashx_destroy(&cpm.tunnel_up);
     cfg_tree_free(&cpm.tree);
     cfg_store_close(&cpm.store);

@@ -54,6 +54,10 @@ static Srlab__InterfaceConfig *build_interface(struct arena *a, struct cfg_node 
     i->egress_qos = (uint32_t)cfg_get_int(cfg_child(out, "qos"), "id", 0);
     i->ingress_filter = (uint32_t)cfg_get_int(cfg_child(in, "filter"), "id", 0);
     i->egress_filter = (uint32_t)cfg_get_int(cfg_child(out, "filter"), "id", 0);
+    const char *srnh = cfg_leaf(iface, "static-tunnel-redundant-next-hop", "ip");
+    const char *drnh = cfg_leaf(iface, "dynamic-tunnel-redundant-next-hop", "ip");
+    i->static_tunnel_rnh = arena_strdup(a, srnh ? srnh : "");
+    i->dynamic_tunnel_rnh = arena_strdup(a, drnh ? drnh : "");
     return i;
 }
 
@@ -278,6 +282,10 @@ static void build_tunnel_groups(struct arena *a, struct cpm *cpm, Srlab__CardCon
         int nact = tunnel_group_active_isas(cpm, tg, act, 16);
         for (int k = 0; k < nact; k++)
             PUSH(a, t, active_isas, arena_strdup(a, act[k]));
+        struct mc_view mv;
+        t->mc_ipsec = mc_group_view(cpm, t->id, &mv);
+        t->mc_state = arena_strdup(a, t->mc_ipsec ? mv.state : "");
+        t->mc_forwarding = t->mc_ipsec && mv.forwarding;
         PUSH(a, cfg, tunnel_groups, t);
     }
 }
@@ -397,8 +405,10 @@ uint8_t *push_build(struct cpm *cpm, const struct card_proc *card, size_t *len)
         }
         break;
     }
-    default:
+    default: /* mcs */
         build_tunnel_groups(&a, cpm, cfg, NULL);
+        push_mc_peers(&a, cpm, cfg);
+        push_mc_tunnels(&a, cpm, cfg);
         break;
     }
     *len = srlab__card_config__get_packed_size(cfg);

@@ -292,5 +292,12 @@ const char *oper_tunnel_group(struct cpm *cpm, struct cfg_node *tg, char *flags,
     struct tg_state *s = state_of((unsigned)atoi(tg->key));
     bool up = tg->admin_up && n > 0 && n == s->n_slots;
     snprintf(flags, flen, "%s", up ? "" : s->why[0] ? s->why : tg->admin_up ? "no-active" : "admin-down");
+    /* an MC-IPsec group whose mc-ipsec tunnel-group is shut down is down:
+     * neither chassis would otherwise stop serving it */
+    struct cfg_node *mcg = up ? mc_group_config(cpm, s->id, NULL) : NULL;
+    if (mcg && !mcg->admin_up) {
+        up = false;
+        snprintf(flags, flen, "mc-admin-down");
+    }
     return up ? "up" : "down";
 }

@@ -107,6 +107,24 @@ static const char *const CHASSIS =
     "            no shutdown\n"
     "        exit\n"
     "    exit\n"
+    "    redundancy multi-chassis\n"
+    "        peer 10.0.0.0 create\n"
+    "            source-address 10.0.0.1\n"
+    "            sync\n"
+    "                tunnel-group 2 sync-tag \"tg-2\" create\n"
+    "                ipsec\n"
+    "                no shutdown\n"
+    "            exit\n"
+    "            mc-ipsec\n"
+    "                tunnel-group 2 create\n"
+    "                    priority 150\n"
+    "                    no shutdown\n"
+    "                exit\n"
+    "                discovery-interval 30\n"
+    "            exit\n"
+    "            no shutdown\n"
+    "        exit\n"
+    "    exit\n"
     "    service\n"
     "        customer 2 create\n"
     "            description \"second customer\"\n"
@@ -124,6 +142,7 @@ static const char *const CHASSIS =
     "                exit\n"
     "            exit\n"
     "            interface \"private\" tunnel create\n"
+    "                dynamic-tunnel-redundant-next-hop 10.255.0.2\n"
     "                address 10.255.0.1/30\n"
     "                sap tunnel-1.private:200 create\n"
     "                exit\n"
@@ -201,6 +220,22 @@ Test(print, chassis_round_trip)
     const char *ies = strstr(d, "        ies 100 customer 1 create\n");
     const char *vprn = strstr(d, "        vprn 200 name \"blue\" customer 2 create\n");
     cr_expect(ies && vprn && ies < vprn, "ies before vprn, as listed in the schema");
+    /* MC-IPsec: sync before mc-ipsec, leaves before lists, whatever the input order */
+    cr_expect_not_null(strstr(d, "                sync\n"
+                                 "                    ipsec\n"
+                                 "                    tunnel-group 2 sync-tag \"tg-2\" create\n"
+                                 "                    no shutdown\n"
+                                 "                exit\n"
+                                 "                mc-ipsec\n"
+                                 "                    discovery-interval 30\n"
+                                 "                    tunnel-group 2 create\n"
+                                 "                        priority 150\n"
+                                 "                        no shutdown\n"
+                                 "                    exit\n"
+                                 "                exit\n"
+                                 "                no shutdown\n"));
+    cr_expect_not_null(strstr(d, "                address 10.255.0.1/30\n"
+                                 "                dynamic-tunnel-redundant-next-hop 10.255.0.2\n"));
     const char *sys = strstr(d, "interface \"system\"\n");
     const char *core = strstr(d, "interface \"to-core\"\n");
     cr_expect(sys && core && sys < core, "router interfaces keep their creation order");
