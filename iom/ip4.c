@@ -125,8 +125,8 @@ static void emit_fragment(void *arg, const uint8_t *frag, size_t len)
 /* Sends p (an IPv4 packet at p->data) to nh out of oif, fragmenting it
  * against the interface's IP MTU when DF allows; DF set and too big gives
  * ICMP fragmentation needed (RFC 1191) when in_if is known. */
-void ip4_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
-              const uint8_t *nh)
+static void send_out(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+                     const uint8_t *nh)
 {
     if (p->len <= oif->ip_mtu) {
         nbr_resolve_and_send(iom, oif, p, AF_INET, nh);
@@ -151,6 +151,12 @@ void ip4_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct 
     pkt_free(iom, p);
 }
 
+void ip4_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+              const uint8_t *nh)
+{
+    send_out(iom, oif, in_if, p, nh);
+}
+
 void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
 {
     const struct route *r = fib_lookup(&inst->fib, AF_INET, p->data + 16);
@@ -165,7 +171,7 @@ void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
     }
     uint8_t nh[4];
     memcpy(nh, r->has_nh ? r->nh : p->data + 16, 4);
-    ip4_send(iom, r->oif, NULL, p, nh);
+    send_out(iom, r->oif, NULL, p, nh);
 }
 
 /* ---- local delivery --------------------------------------------------------------- */
@@ -251,7 +257,7 @@ void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
         handoff_to_isa(iom, r->oif, p, nh, r->tunnel, r->proto == ROUTE_IPSEC);
         return;
     }
-    ip4_send(iom, r->oif, in_if, p, nh);
+    send_out(iom, r->oif, in_if, p, nh);
 }
 
 void ip4_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
