@@ -325,6 +325,10 @@ static void mc_teardown(void)
     drain(0);
     drain(1);
     iom_config_free(iom);
+    handoff_close(iom);
+    zhashx_destroy(&iom->dyn_routes);
+    for (size_t i = 0; i < iom->n_ports; i++)
+        free(iom->ports[i].saps);
     free(iom->ports);
     while (iom->free_pkts) {
         struct pkt *p = iom->free_pkts;
