@@ -238,8 +238,10 @@ void iom_update_oper(struct iom *iom)
         if (up != was)
             log_info("interface_oper", "svc=%u interface=%s oper=%s", ifp->svc, log_q(ifp->name),
                      up ? "up" : "down");
-        if (up && !was)
+        if (up && !was) {
             arp_gratuitous(iom, ifp);
+            iom_mc_if_up(iom, ifp);
+        }
     }
     iom_rebuild_all_fibs(iom);
 }
@@ -347,6 +349,7 @@ int iom_apply_config(struct iom *iom, uint64_t generation, const Srlab__CardConf
     iom->n_groups = cfg->n_tunnel_groups;
     iom->generation = generation;
     index_saps(iom);
+    iom_mc_config(iom, cfg);
     iom_dyn_routes_load(iom, cfg);
     handoff_apply(iom);
     iom_update_oper(iom);
@@ -370,6 +373,7 @@ void iom_ports_reconfigure(struct iom *iom)
 void iom_config_free(struct iom *iom)
 {
     mirror_close_all(iom);
+    iom_mc_free(iom);
     while (iom->insts) {
         struct iom_inst *i = iom->insts;
         iom->insts = i->next;

@@ -157,6 +157,21 @@ static void add_routes(struct arena *a, struct iom *iom, Srlab__QueryReply *r, u
     }
 }
 
+struct counter_out {
+    struct arena *a;
+    Srlab__QueryReply *r;
+};
+
+static void push_counter(void *arg, const char *name, uint64_t v)
+{
+    struct counter_out *o = arg;
+    Srlab__NamedCount *c = arena_alloc(o->a, sizeof *c);
+    srlab__named_count__init(c);
+    c->name = arena_strdup(o->a, name);
+    c->count = v;
+    APUSH(o->a, o->r, counters, c);
+}
+
 static void add_counters(struct arena *a, struct iom *iom, Srlab__QueryReply *r)
 {
     uint64_t totals[DROP_MAX];
@@ -184,6 +199,8 @@ static void add_counters(struct arena *a, struct iom *iom, Srlab__QueryReply *r)
         c->count = extra[i].v;
         APUSH(a, r, counters, c);
     }
+    struct counter_out o = { a, r };
+    iom_mc_counters(iom, push_counter, &o);
 }
 
 void ctl_on_query(struct iom *iom, const Srlab__Query *q, Srlab__Envelope *env,

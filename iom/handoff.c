@@ -171,8 +171,13 @@ void handoff_flush(struct iom *iom)
 }
 
 void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,
-                    const char *tunnel)
+                    const char *tunnel, bool dynamic)
 {
+    /* MC-IPsec: only the chassis forwarding for the group does IKE/ESP */
+    if (oif->mc_standby) {
+        iom_mc_standby(iom, oif, p, dynamic);
+        return;
+    }
     const Srlab__TunnelGroupConfig *g = group(iom, oif->tunnel_group);
     if (!g || !g->n_active_isas) {
         iom_drop(iom, p, DROP_NO_ISA, -1);

@@ -83,7 +83,9 @@ struct pkt {
     X(OTHER_IOM, "egress-on-another-iom")                                                      \
     X(LOSS, "link-loss")                                                                       \
     X(RATE, "link-rate-queue-full")                                                            \
-    X(TX_ERROR, "tx-error")
+    X(TX_ERROR, "tx-error")                                                                    \
+    X(MC_STANDBY, "mc-standby")                                                                \
+    X(MC_SHUNT_LOOP, "mc-shunt-loop")
 
 enum drop_reason {
 #define X(id, name) DROP_##id,
@@ -168,6 +170,12 @@ enum if_kind { IFK_NETWORK, IFK_SAP, IFK_TUNNEL_PRIVATE, IFK_TUNNEL_PUBLIC };
 
 #define IF_MAX_V6 8
 
+/* A redundant next hop (MC-IPsec shunting); family 0: none configured. */
+struct iom_rnh {
+    uint8_t family;
+    uint8_t addr[16];
+};
+
 struct iom_if {
     char name[40];
     struct iom_inst *inst;
@@ -194,6 +202,11 @@ struct iom_if {
     uint64_t in_dropped_pkts, in_dropped_octets;
     uint64_t icmp_tokens_ms;   /* ICMP error rate limiting */
     unsigned icmp_tokens;
+    /* MC-IPsec (mc.c), from the configuration and the groups' mastership */
+    bool mc_standby;           /* tunnel interface of an MC group not forwarding here */
+    bool mc_gw_if;             /* Ethernet interface of a delivery service with MC gateways */
+    bool mc_static, mc_dynamic; /* private: holds static tunnels / an ipsec-gw's tunnels */
+    struct iom_rnh rnh_static, rnh_dynamic;
 };
 
 struct route {
@@ -250,6 +263,7 @@ struct iom_inst {
 /* ---- the process ------------------------------------------------------------------- */
 
 struct mirror_out;
+struct iom_mc;
 
 struct iom {
     const char *rundir;
@@ -286,6 +300,7 @@ struct iom {
     zhashx_t *dyn_routes;      /* "svc|prefix|tunnel" -> struct dyn_route (ipsec-gw reverse routes) */
     bool fib_dirty;            /* rebuild the FIBs at the next tick */
     int64_t fib_next_us;       /* not before (zclock_usecs): rebuilds are throttled */
+    struct iom_mc *mc;         /* MC-IPsec groups, gateway addresses, shunt counters */
 };
 
 /* A reverse route into a gateway's dynamic tunnel (cpm's RouteUpdate). */
@@ -343,7 +358,11 @@ void nbr_tick(struct iom *iom);
 void nbr_relink(struct iom *iom);          /* after a configuration change */
 void nbr_flush_inst(struct iom *iom, struct iom_inst *inst);
 void arp_gratuitous(struct iom *iom, struct iom_if *ifp);
+/* Gratuitous ARP request / unsolicited NA for addr (an address this router owns on ifp). */
+void arp_announce(struct iom *iom, struct iom_if *ifp, const uint8_t *addr);
+void nd_announce(struct iom *iom, struct iom_if *ifp, const uint8_t *addr);
 bool nd_input(struct iom *iom, struct iom_if *ifp, struct pkt *p, size_t icmp_off);
+const struct nbr *nbr_get(const struct iom_inst *inst, int family, const uint8_t *ip);
 
 /* fib.c */
 void fib_clear(struct fib *f);
@@ -362,6 +381,12 @@ void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p);
 void ip6_output(struct iom *iom, struct iom_inst *inst, struct pkt *p);
 void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p);
 void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p);
+/* Sends a routed packet (TTL / hop limit already counted) to nh out of an
+ * Ethernet interface: fragmentation or ICMP too big as forwarding does. */
+void ip4_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+              const uint8_t *nh);
+void ip6_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+              const uint8_t *nh);
 void icmp4_error(struct iom *iom, struct iom_if *in_if, const struct pkt *orig, uint8_t type,
                  uint8_t code, uint32_t extra);
 void icmp6_error(struct iom *iom, struct iom_if *in_if, const struct pkt *orig, uint8_t type,
@@ -396,9 +421,10 @@ int handoff_init(struct iom *iom);
 void iom_dyn_routes_load(struct iom *iom, const Srlab__CardConfig *cfg);
 void iom_route_update(struct iom *iom, const Srlab__RouteUpdate *u);
 void handoff_place(const char *key, const char *isa); /* NULL isa: remove */
-/* tunnel: the ipsec-tunnel a static route chose (NULL otherwise). */
+/* tunnel: the tunnel a route chose (NULL otherwise); dynamic: that route is
+ * a reverse route of an ipsec-gw's tunnel. */
 void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,
-                    const char *tunnel);
+                    const char *tunnel, bool dynamic);
 void handoff_flush(struct iom *iom);
 void handoff_apply(struct iom *iom);
 void handoff_close(struct iom *iom);
@@ -410,6 +436,43 @@ void iom_update_oper(struct iom *iom);
 void iom_ports_reconfigure(struct iom *iom);
 void iom_config_free(struct iom *iom);
 struct iom_inst *iom_inst_get(struct iom *iom, uint32_t id);
+
+/* mc.c: MC-IPsec in the dataplane. Gateway addresses of an MC group are
+ * answered (ARP/ND) and announced only where the group is forwarding;
+ * elsewhere its tunnel traffic is shunted to a redundant next hop. */
+#define IOM_MC_GROUPS 16       /* tunnel-group ids 1..16 */
+enum iom_mc_verdict { MC_TO_ISA, MC_SHUNT, MC_DROP_STANDBY };
+enum { MC_PUBLIC, MC_PRIVATE };
+/* The gateway addresses owned through a public packet's destination. */
+enum { MC_GW_NONE = 0, MC_GW_STATIC = 1, MC_GW_DYNAMIC = 2 };
+/* Where a packet handed off for group traffic goes (pure: no state):
+ * forwarding: the group is forwarding here; oper_up: TunnelGroupConfig.oper_up;
+ * public_side: routed to the public tunnel interface (gw: which gateways own
+ * its destination) or to a private one (dynamic: by a reverse route). */
+enum iom_mc_verdict iom_mc_decide(bool forwarding, bool oper_up, const struct iom_if *oif,
+                                  int family, int gw, bool dynamic,
+                                  const struct iom_rnh **rnh);
+/* True when sending to nh out of oif would return the packet to the neighbour
+ * it came from (src_mac NULL when it did not come from a port). */
+bool iom_mc_loops(const struct iom_if *in_if, const uint8_t *src_ip, const uint8_t *src_mac,
+                  const struct iom_if *oif, int family, const uint8_t *nh, const struct nbr *n);
+/* The configuration's groups, gateway addresses and redundant next hops. */
+void iom_mc_config(struct iom *iom, const Srlab__CardConfig *cfg);
+void iom_mc_mastership(struct iom *iom, const Srlab__McMastership *m);
+/* The group of oif is not forwarding here: shunt p or drop it (consumes p). */
+void iom_mc_standby(struct iom *iom, struct iom_if *oif, struct pkt *p, bool dynamic);
+/* ARP/ND: does this router answer for addr on ifp (an MC gateway address
+ * of its delivery service whose group is forwarding here)? */
+bool iom_mc_owns(const struct iom *iom, const struct iom_if *ifp, int family,
+                 const uint8_t *addr);
+/* An IPv6 MC gateway address of ifp's service, forwarding or not (sn_tail:
+ * compare only the last 3 bytes, as a solicited-node group does). */
+bool iom_mc_gw6(const struct iom *iom, const struct iom_if *ifp, const uint8_t *addr, bool sn_tail);
+void iom_mc_if_up(struct iom *iom, struct iom_if *ifp);  /* announce what it owns */
+void iom_mc_garp_again(struct iom *iom);                 /* the second announcements due */
+void iom_mc_counters(const struct iom *iom, void (*emit)(void *arg, const char *name, uint64_t v),
+                     void *arg);
+void iom_mc_free(struct iom *iom);
 
 /* ctl.c */
 int ctl_init(struct iom *iom);

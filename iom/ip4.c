@@ -151,6 +151,12 @@ static void send_out(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, 
     pkt_free(iom, p);
 }
 
+void ip4_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+              const uint8_t *nh)
+{
+    send_out(iom, oif, in_if, p, nh);
+}
+
 void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
 {
     const struct route *r = fib_lookup(&inst->fib, AF_INET, p->data + 16);
@@ -159,7 +165,8 @@ void ip4_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
         return;
     }
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, r->oif, p, r->has_nh ? r->nh : p->data + 16, r->tunnel);
+        handoff_to_isa(iom, r->oif, p, r->has_nh ? r->nh : p->data + 16, r->tunnel,
+                       r->proto == ROUTE_IPSEC);
         return;
     }
     uint8_t nh[4];
@@ -247,7 +254,7 @@ void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     uint8_t nh[4];
     memcpy(nh, r->has_nh ? r->nh : ip + 16, 4);
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, r->oif, p, nh, r->tunnel);
+        handoff_to_isa(iom, r->oif, p, nh, r->tunnel, r->proto == ROUTE_IPSEC);
         return;
     }
     send_out(iom, r->oif, in_if, p, nh);

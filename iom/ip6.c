@@ -48,6 +48,19 @@ static bool for_interface(const struct iom_if *ifp, const uint8_t *dst)
     return false;
 }
 
+/* MC-IPsec: Neighbor Solicitations for a gateway address (to its
+ * solicited-node group, or unicast NUD probes) are for ND here, never
+ * routed to the ISA or shunted; nd_input answers only while forwarding. */
+static bool mc_gw_solicit(struct iom *iom, const struct iom_if *ifp, const struct pkt *p,
+                          const uint8_t *dst)
+{
+    static const uint8_t sn[13] = { 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
+    if (memcmp(dst, sn, 13) == 0)
+        return iom_mc_gw6(iom, ifp, dst + 13, true);
+    return p->len >= 48 && p->data[6] == IPPROTO_ICMPV6_ && p->data[40] == 135 &&
+           iom_mc_gw6(iom, ifp, dst, false);
+}
+
 const uint8_t *if_src6_for(const struct iom_if *ifp, const uint8_t *dst)
 {
     if (!is_linklocal(dst) && !is_multicast(dst)) {
@@ -162,7 +175,9 @@ void ip6_output(struct iom *iom, struct iom_inst *inst, struct pkt *p)
         return;
     }
     if (oif->kind == IFK_TUNNEL_PRIVATE || oif->kind == IFK_TUNNEL_PUBLIC) {
-        handoff_to_isa(iom, oif, p, nh, r && !is_linklocal(dst) ? r->tunnel : NULL);
+        bool ll = is_linklocal(dst);
+        handoff_to_isa(iom, oif, p, nh, r && !ll ? r->tunnel : NULL,
+                       r && !ll && r->proto == ROUTE_IPSEC);
         return;
     }
     if (p->len > oif->ip_mtu) {
@@ -264,7 +279,7 @@ void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     if (r->oif->kind == IFK_TUNNEL_PRIVATE || r->oif->kind == IFK_TUNNEL_PUBLIC) {
         ip[7]--;
         qos_forwarded_in(in_if, p);
-        handoff_to_isa(iom, r->oif, p, nh, r->tunnel);
+        handoff_to_isa(iom, r->oif, p, nh, r->tunnel, r->proto == ROUTE_IPSEC);
         return;
     }
     if (p->len > r->oif->ip_mtu) {
@@ -275,6 +290,17 @@ void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     ip[7]--;
     qos_forwarded_in(in_if, p);
     nbr_resolve_and_send(iom, r->oif, p, AF_INET6, nh);
+}
+
+void ip6_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
+              const uint8_t *nh)
+{
+    if (p->len > oif->ip_mtu) {
+        icmp6_error(iom, in_if, p, 2, 0, oif->ip_mtu);
+        iom_drop(iom, p, DROP_PTB, p->in_port);
+        return;
+    }
+    nbr_resolve_and_send(iom, oif, p, AF_INET6, nh);
 }
 
 void ip6_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
@@ -300,7 +326,8 @@ void ip6_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
     mirror_filter(iom, p->data, p->len, true);
     struct iom_inst *inst = ifp->inst;
     bool group = is_multicast(v.dst);
-    if (iom_is_local6(inst, v.dst) || for_interface(ifp, v.dst)) {
+    if (iom_is_local6(inst, v.dst) || for_interface(ifp, v.dst) ||
+        (ifp->mc_gw_if && mc_gw_solicit(iom, ifp, p, v.dst))) {
         ip6_local(iom, ifp, p, group);
         return;
     }

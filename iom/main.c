@@ -37,6 +37,12 @@ static void on_message(void *arg, bus_msg_t *env)
         ctl_on_query(iom, env->query, &out, bus_reply, iom);
         return;
     }
+    if (env->body_case == SRLAB__ENVELOPE__BODY_MC_MASTERSHIP) {
+        /* the failover's critical path: applied and announced at once */
+        iom_mc_mastership(iom, env->mc_mastership);
+        port_flush_all(iom);
+        return;
+    }
     if (env->body_case == SRLAB__ENVELOPE__BODY_ROUTE_UPDATE) {
         iom_route_update(iom, env->route_update);
         return;

@@ -71,7 +71,7 @@ void mcast_forward(struct iom *iom, struct iom_if *in_if, struct pkt *p, bool v6
         c->fc = p->fc;
         c->in_if = in_if;
         if (gre)
-            handoff_to_isa(iom, o, c, v6 ? ip + 24 : ip + 16, NULL);
+            handoff_to_isa(iom, o, c, v6 ? ip + 24 : ip + 16, NULL, false);
         else if (c->len <= o->ip_mtu)
             l2_output(iom, o, c, mac, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
         else

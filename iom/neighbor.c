@@ -39,6 +39,11 @@ static struct nbr *nbr_find(struct iom_inst *inst, int family, const uint8_t *ip
     return NULL;
 }
 
+const struct nbr *nbr_get(const struct iom_inst *inst, int family, const uint8_t *ip)
+{
+    return nbr_find((struct iom_inst *)inst, family, ip);
+}
+
 static struct nbr *nbr_create(struct iom_inst *inst, int family, const uint8_t *ip,
                               struct iom_if *ifp)
 {
@@ -123,6 +128,14 @@ void arp_gratuitous(struct iom *iom, struct iom_if *ifp)
         arp_send(iom, ifp, 1, bcast, zero, ifp->v4, ifp->v4);
 }
 
+/* RFC 5227 3: an announcement is a request with sender = target = the address. */
+void arp_announce(struct iom *iom, struct iom_if *ifp, const uint8_t *addr)
+{
+    static const uint8_t zero[6] = { 0 };
+    if (ifp->oper_up && ifp->port >= 0)
+        arp_send(iom, ifp, 1, bcast, zero, addr, addr);
+}
+
 static void put_icmp6_csum(uint8_t *ip6)
 {
     uint16_t plen = rd16(ip6 + 4);
@@ -202,6 +215,15 @@ static void nd_advertise(struct iom *iom, struct iom_if *ifp, const uint8_t *tar
     l2_output(iom, ifp, p, dmac, ETHERTYPE_IPV6);
 }
 
+/* RFC 4861 7.2.6: an unsolicited advertisement to all nodes, override set. */
+void nd_announce(struct iom *iom, struct iom_if *ifp, const uint8_t *addr)
+{
+    static const uint8_t all_nodes[16] = { 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+    static const uint8_t mac_all[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+    if (ifp->oper_up && ifp->port >= 0)
+        nd_advertise(iom, ifp, addr, all_nodes, mac_all, false);
+}
+
 static void probe(struct iom *iom, struct nbr *n, bool unicast)
 {
     n->probes++;
@@ -276,6 +298,10 @@ void arp_input(struct iom *iom, struct iom_if *ifp, struct pkt *p, const struct 
         return;
     }
     bool ours = ifp->has_v4 && memcmp(a.tpa, ifp->v4, 4) == 0;
+    /* MC-IPsec: a gateway address of a group forwarding here is ours too;
+     * another's announcement of it (sender = target) is not a question */
+    if (!ours && ifp->mc_gw_if && memcmp(a.spa, a.tpa, 4) != 0)
+        ours = iom_mc_owns(iom, ifp, AF_INET, a.tpa);
     bool sender_ok = on_subnet4(ifp, a.spa) && !mac_is_multicast(a.sha) &&
                      !(ifp->has_v4 && memcmp(a.spa, ifp->v4, 4) == 0);
     /* RFC 826: merge the sender into an existing entry; create one when the
@@ -286,7 +312,9 @@ void arp_input(struct iom *iom, struct iom_if *ifp, struct pkt *p, const struct 
         uint8_t spa[4], sha[6];
         memcpy(spa, a.spa, 4);
         memcpy(sha, a.sha, 6);
-        arp_send(iom, ifp, 2, sha, sha, spa, ifp->v4);
+        uint8_t tpa[4];
+        memcpy(tpa, a.tpa, 4);
+        arp_send(iom, ifp, 2, sha, sha, spa, tpa);
     }
     if (!ours) {
         iom_drop(iom, p, DROP_ARP_NOT_OURS, p->in_port);
@@ -333,7 +361,8 @@ bool nd_input(struct iom *iom, struct iom_if *ifp, struct pkt *p, size_t off)
     static const uint8_t unspec[16] = { 0 };
     const uint8_t *src = ip + 8;
     if (type == 135) {
-        if (!is_our6(ifp, target)) {
+        if (!is_our6(ifp, target) &&
+            !(ifp->mc_gw_if && iom_mc_owns(iom, ifp, AF_INET6, target))) {
             pkt_free(iom, p);
             return true;
         }
