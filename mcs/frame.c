@@ -9,6 +9,8 @@
 
 int mcs_buf_append(struct mcs_buf *b, const void *data, size_t len)
 {
+    if (len == 0)
+        return 0;
     if (b->off && b->off == b->len)
         b->off = b->len = 0;
     if (b->len + len > b->cap) {
