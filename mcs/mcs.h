@@ -326,6 +326,7 @@ struct mcs {
 
     /* BFD */
     int bfd_rx_fd, bfd_tx_fd;
+    int64_t bfd_retry_ms;
     struct bfd_session bfd;
 
     /* MCS */

@@ -241,8 +241,10 @@ void mimp_tick(struct mcs *m, int64_t now)
         m->bind_retry_ms = now + 1000;
         mimp_open(m);
     }
-    if (m->bfd_enabled && m->bfd_rx_fd < 0 && m->mimp_fd >= 0)
+    if (m->bfd_enabled && m->bfd_rx_fd < 0 && m->mimp_fd >= 0 && now >= m->bfd_retry_ms) {
+        m->bfd_retry_ms = now + 1000;
         mcs_bfd_open(m);
+    }
     mcs_bfd_tick(m, now);
     mimp_check_peer(m, now, NULL);
     if (m->mimp_fd >= 0 && (m->mimp_trigger || now >= m->mimp_next_tx_ms))
