@@ -192,7 +192,8 @@ static void reset_peer(struct mcs *m, int64_t now, bool booting)
     m->peer_down_reason[0] = 0;
     m->discovery_end_ms =
         booting ? m->start_ms + (int64_t)m->discovery_boot_s * 1000 : now + (int64_t)m->discovery_s * 1000;
-    m->bind_retry_ms = now;
+    m->bind_retry_ms = m->bfd_retry_ms = now;
+    m->s.next_attempt_ms = now; /* the first connect or listen at once */
     zhashx_purge(m->peer);
 }
 

@@ -255,8 +255,9 @@ static bool b_installed(void *arg)
 static bool after_takeover(void *arg)
 {
     struct pair *p = arg;
+    /* MIMP and MCS arrive on different sockets: wait for both effects */
     return standby_master(arg) && p->b.entries_local == 1 && p->a.entries_local == 0 &&
-           p->a.entries_peer == 1;
+           p->a.entries_peer == 1 && strcmp(p->a.reason, "stickiness") == 0;
 }
 
 static void isa_send_record(struct side *s, const char *key, uint64_t version)
@@ -414,7 +415,7 @@ Test(mcs_engine, bfd_binds_reachability)
 static bool b_discovery_over(void *arg)
 {
     struct side *b = arg;
-    return strcmp(b->state, "eligible") == 0;
+    return strcmp(b->state, "eligible") == 0 && b->m->s.listen_fd >= 0;
 }
 
 static bool bad_counted(void *arg)
