@@ -211,6 +211,7 @@ bool isa_mem_admit(struct isa *isa);
 /* mc.c: MC-IPsec state sync with the chassis's mcs */
 void mc_init(struct isa *isa);
 void mc_free(struct isa *isa);
+void mc_tick(struct isa *isa, uint64_t now_ms);
 /* The groups' MC-IPsec flags from a configuration push. */
 void mc_apply(struct isa *isa, const Srlab__CardConfig *cfg);
 /* cpm's McMastership: groups becoming forwarding wake their SAs and rekey. */

@@ -47,6 +47,7 @@ static int on_tick(zloop_t *loop, int timer_id, void *arg)
     (void)timer_id;
     tunnels_tick(arg, (uint64_t)zclock_mono());
     isa_mem_tick(arg, (uint64_t)zclock_mono());
+    mc_tick(arg, (uint64_t)zclock_mono());
     isa_flush(arg); /* what the timers sent (NAT keepalives) */
     return 0;
 }

@@ -41,6 +41,8 @@ struct isa_mc {
     uint32_t full_gen;           /* the full resync being received */
     bool full_active;
     uint64_t bad_records;
+    uint64_t hello_ms;           /* next hello to mcs */
+    bool started;                /* the first hello (a SyncRequest) went */
 };
 
 /* ---- clocks: records carry the wall clock, the chassis share this host's ---------- */
@@ -748,6 +750,29 @@ void mc_mastership(struct isa *isa, const Srlab__McMastership *m)
             continue; /* not ours, or not MC-IPsec here */
         set_group(isa, g->group, true, g->forwarding);
     }
+}
+
+/* mcs learns of an ISA from its messages: the first says "I (re)started,
+ * send me what I hold" (an empty SyncRequest), the others (an empty
+ * SyncResult each second) let a restarted mcs find it. */
+void mc_tick(struct isa *isa, uint64_t now_ms)
+{
+    struct isa_mc *mc = isa->mc;
+    if (!mc || !mc->sock || now_ms < mc->hello_ms)
+        return;
+    mc->hello_ms = now_ms + 1000;
+    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
+    Srlab__SyncRequest rq = SRLAB__SYNC_REQUEST__INIT;
+    Srlab__SyncResult res = SRLAB__SYNC_RESULT__INIT;
+    if (!mc->started) {
+        env.body_case = SRLAB__ENVELOPE__BODY_SYNC_REQUEST;
+        env.sync_request = &rq;
+    } else {
+        env.body_case = SRLAB__ENVELOPE__BODY_SYNC_RESULT;
+        env.sync_result = &res;
+    }
+    if (bus_send(mc->sock, NULL, &env, &mc->stats) == 0)
+        mc->started = true;
 }
 
 void mc_init(struct isa *isa)

@@ -635,6 +635,11 @@ static int on_isa_socket(zloop_t *loop, zsock_t *sock, void *arg)
     switch (env->body_case) {
     case SRLAB__ENVELOPE__BODY_SYNC_BATCH: local_batch(m, isa, env->sync_batch); break;
     case SRLAB__ENVELOPE__BODY_SYNC_RESULT: on_result(m, isa, env->sync_result); break;
+    case SRLAB__ENVELOPE__BODY_SYNC_REQUEST:
+        /* an ISA's first message after it (re)started: what it should hold */
+        if (known)
+            mcs_sync_isa_up(m, name);
+        break;
     default: mcs_count_bad(m, MB_ISA_MESSAGE, bus_body_name(env->body_case)); break;
     }
 out:
