@@ -657,6 +657,15 @@ static void demote(struct isa *isa, uint32_t group)
         for (struct child_sa *c = sa->children; c; c = c->next)
             if (c->state == CHILD_REKEYING)
                 c->state = CHILD_INSTALLED;
+        /* its last state, as last sent (same version): after a split the
+         * peer, master again, may hold older state than this one */
+        struct arena a;
+        arena_init(&a);
+        Srlab__SyncIkeSa *r = record(&a, isa, t, sa);
+        if (sa->mc_version)
+            r->version = sa->mc_version;
+        send_batch(isa, &r, 1, false, false, NULL, 0);
+        arena_free(&a);
         n++;
     }
     log_info("mc_standby", "group=%u sas=%zu", group, n);

@@ -113,6 +113,9 @@ static void set_state(struct bfd_session *s, enum bfd_state to, uint8_t diag)
         /* 6.8.3: fast rate only once up, announced by a poll sequence */
         s->desired_tx_us = BFD_FAST_US;
         s->poll = true;
+        /* 6.8.3: a decreased interval applies at once; the packets already
+         * announce it, so the next one must not wait for the slow timer */
+        s->next_tx_ms = 0;
     } else {
         s->desired_tx_us = BFD_SLOW_US;
         s->poll = false;

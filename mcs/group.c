@@ -76,12 +76,11 @@ void mcs_elect_all(struct mcs *m, const char *why)
         struct elect_out out;
         mcs_elect(&in, &out);
         g->yield = out.keep_yield;
+        /* the reason shown is the one of the last change, not of each
+         * election that confirms it */
         if (out.state != g->state) {
             log_debug("elect", "group=%u trigger=%s", g->id, log_q(why));
             mcs_group_set_state(m, g, out.state, out.reason);
-        } else if (strcmp(out.reason, g->reason) != 0) {
-            snprintf(g->reason, sizeof g->reason, "%s", out.reason);
-            m->state_dirty = true;
         }
     }
 }

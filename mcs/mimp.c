@@ -227,6 +227,10 @@ void mimp_check_peer(struct mcs *m, int64_t now, const char *bfd_reason)
         log_warn("peer_down", "peer=%s reason=%s", m->peer_str, log_q(why));
         mcs_event(m, 4, MCS_EV_PEER_DOWN, m->peer_str, "MC peer %s is unreachable (%s)",
                   m->peer_str, why);
+        /* the MCS stream goes with it (a cut link would keep a silent TCP
+         * connection for MCS_DEAD_MS); it reconnects and resyncs when the
+         * peer is back */
+        mcs_session_stop(m, "peer unreachable");
     }
     mcs_elect_all(m, reachable ? "peer reachable" : "peer unreachable");
 }

@@ -267,7 +267,14 @@ static void place_peer_record(struct mcs *m, struct mcs_rec *r, zhashx_t *q)
     snprintf(r->isa, sizeof r->isa, "%s", isa ? isa : "");
     r->unsent = false;
     if (g && group_forwarding(g)) {
+        /* we are master. A peer that stood down hands over its last state:
+         * the ISA takes it when it is newer than its own (the peer was
+         * master too while the chassis were apart). A peer still acting as
+         * master is not listened to: two masters would answer each other's
+         * rekeys for ever. */
         r->status = RS_HELD;
+        if (isa && !(g->peer_has && g->peer_acting))
+            queue_add(q, isa, r->sa->key, NULL);
     } else if (!isa) {
         r->status = RS_AWAIT_CONFIG;
     } else {
@@ -442,6 +449,10 @@ void mcs_sync_peer_batch(struct mcs *m, const Srlab__SyncBatch *b)
         }
         r->sa->group = g->id; /* our number for the paired group */
         r->gen = b->full ? s->peer_full_gen : old ? old->gen : 0;
+        if (!group_forwarding(g) && zhashx_lookup(m->local, in->key)) {
+            zhashx_delete(m->pending, in->key); /* a handed-over record: the peer has it now */
+            zhashx_delete(m->local, in->key);
+        }
         zhashx_update(m->peer, in->key, r); /* frees the old one */
         place_peer_record(m, r, q);
     }
@@ -517,8 +528,13 @@ static void local_batch(struct mcs *m, struct mcs_isa *isa, const Srlab__SyncBat
             continue;
         }
         if (!group_forwarding(g)) {
-            mcs_count_bad(m, MB_ISA_NOT_MASTER, "");
-            continue;
+            /* an ISA that just stood down hands over its last state; the
+             * peer takes it when it is newer than what the peer sent us */
+            struct mcs_rec *pr = zhashx_lookup(m->peer, in->key);
+            if (in->remove || (pr && pr->sa->version >= in->version)) {
+                mcs_count_bad(m, MB_ISA_NOT_MASTER, "");
+                continue;
+            }
         }
         struct mcs_rec *old = zhashx_lookup(m->local, in->key);
         if (in->remove) {

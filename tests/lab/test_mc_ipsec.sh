@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# MC-IPsec (topology/mc-ipsec.yaml): two chassis share the ipsec-gw address
+# 192.168.10.3 towards a strongSwan peer. Checked: MIMP elects chassis-a
+# (priority 200) master and chassis-b standby; the peer's tunnel comes up,
+# its state reaches chassis-b's ISA over MCS; a standby that gets IPsec
+# traffic shunts it to the master; killing the master's ISAs makes the
+# standby master with strongSwan's IKE SA unchanged and its CHILD SA rekeyed
+# by the new master; killing the master's mcs hands mastership over the same
+# way and a restarted mcs comes back as standby (stickiness); cutting the
+# inter-chassis link makes both sides lose the peer, restoring it elects one
+# master by priority, resyncs and returns to nominal; equal priorities let
+# the active ISA count decide. Outages are measured from 100/s pings.
+source "$(dirname "$0")/lib.sh"
+LAB=t-mc
+if lab_up topology/mc-ipsec.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "mc-ipsec lab up"; else
+  fail "mc-ipsec lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
+WS=$(mktemp -d /tmp/srlab-mc.XXXXXX)
+trap 'rm -rf "$WS"; cleanup' EXIT
+A=chassis-a B=chassis-b
+peer_of() { [ "$1" = $A ] && echo 172.31.255.2 || echo 172.31.255.1; }
+# mc NODE EXPR: EXPR over tunnel group 1's MC-IPsec state (as g)
+mc() { jcli "$1" show redundancy multi-chassis mc-ipsec peer "$(peer_of "$1")" tunnel-group 1 |
+       json "(lambda g: $2)(d['tunnel_groups'][0])"; }
+sync() { jcli "$1" show redundancy multi-chassis sync | json "(lambda p: $2)(d['peers'][0])"; }
+states() { echo "$(mc $A "g['master_state']") $(mc $B "g['master_state']")"; }
+is_states() { [ "$(states)" = "$1" ]; }
+# ctr NODE KIND COUNTER: a dataplane counter summed over the chassis's iom or isa cards
+ctr() { jcli "$1" show srlab dataplane | json "sum(c['counters'].get('$3', 0) for c in d['cards'] if c['card'] == '$2')"; }
+ike_spis() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/.*IKEv2, ([0-9a-f]+_i)\*? ([0-9a-f]+_r).*/\1 \2/p' | head -1; }
+child_spi() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/^ +in +([0-9a-f]+),.*/\1/p' | tail -1; }
+ping_ok() { x peer-host ping -c 2 -i 0.2 -W 1 10.10.0.10 > /dev/null; }
+# ping_start NAME / ping_gap NAME: 100/s pings from peer-host to host-a; the
+# longest silence between replies (ms) and whether replies came at the end
+ping_start() { bg peer-host sh -c "ping -D -i 0.01 -W 1 10.10.0.10 > $WS/$1 2>&1"; PING_PID=${BGPIDS[-1]}; }
+ping_stop() { sleep 1; kill "$PING_PID" 2>/dev/null; x peer-host pkill -INT -f "ping -D -i 0.01" 2>/dev/null; sleep 0.3; }
+ping_gap() { /usr/bin/python3 -c "
+import re, sys, time
+t = [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] .*icmp_seq', open(sys.argv[1]).read(), re.M)]
+print(round(max(b - a for a, b in zip(t, t[1:])) * 1000) if len(t) > 1 else -1, 1 if t and t[-1] > time.time() - 2 else 0)" "$WS/$1"; }
+
+# --- 1. election and a tunnel through the master ------------------------------------------------
+wait_for 15 is_states "master standby" && ok "MIMP: chassis-a master, chassis-b standby" ||
+  fail "MIMP election (states: $(states))"
+expect_eq "chassis-a won on priority" "higher priority 200 > 100" "$(mc $A "g['reason']")"
+expect_eq "chassis-b: standby, not forwarding, peer master" "False master" "$(mc $B "str(g['forwarding']) + ' ' + g['peer_state']")"
+peers() { echo "$(sync $A "str(p['peer_reachable']) + ' ' + p['bfd_state'] + ' ' + p['sync_state']") $(sync $B "str(p['peer_reachable']) + ' ' + p['bfd_state'] + ' ' + p['sync_state']")"; }
+wait_for 5 eval '[ "$(peers)" = "True up in-sync True up in-sync" ]'
+expect_eq "both sides: peer reachable over BFD, MCS in sync" "True up in-sync True up in-sync" "$(peers)"
+log=$(cli $A show log log-id 99)
+expect_match "event log: chassis-a's MIMP state change with the reason" \
+  'MC_REDUNDANCY.*|.*tunnel-group 1.*discovery.*master.*higher priority 200 > 100' "$(echo "$log" | grep -A1 MC_REDUNDANCY)"
+check "strongSwan brings up its tunnel to the shared gateway 192.168.10.3" x peer swanctl --initiate --child gw
+check "ping peer-host -> host-a through the tunnel" ping_ok
+installed() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
+wait_for 5 installed && ok "chassis-b's ISA installed the synced tunnel; protection nominal" ||
+  fail "standby installed the tunnel ($(mc $B "g"))"
+expect_eq "chassis-a: protection nominal" nominal "$(mc $A "g['protection']")"
+peer_mac=$(x peer ip neigh show 192.168.10.3 dev eth0 | awk '{print $3}')
+x peer ping -c 1 -W 1 192.168.0.2 > /dev/null; x peer ping -c 1 -W 1 192.168.0.3 > /dev/null
+a_mac=$(x peer ip neigh show 192.168.0.2 dev eth0 | awk '{print $3}')
+b_mac=$(x peer ip neigh show 192.168.0.3 dev eth0 | awk '{print $3}')
+expect_eq "the peer resolved the gateway address to the master's MAC" "$a_mac" "$peer_mac"
+spis0=$(ike_spis)
+
+# --- 2. a standby that receives IPsec traffic shunts it to the master ----------------------------
+x peer ip neigh replace 192.168.10.3 lladdr "$b_mac" dev eth0 nud permanent
+pub0=$(ctr $B iom mc-shunted-public-packets)
+check "ping still crosses when the peer sends the gateway's traffic to the standby" ping_ok
+pub1=$(ctr $B iom mc-shunted-public-packets)
+expect_eq "chassis-b shunted the ESP packets to the master (mc-shunted-public-packets +2)" 2 $((pub1 - pub0))
+x peer ip neigh del 192.168.10.3 dev eth0
+priv=$(ctr $B iom mc-shunted-private-packets)
+if [ "$priv" -ge 2 ]; then ok "chassis-b shunted host-a's clear traffic to the master ($priv packets)"; else
+  fail "private shunt counter ($priv)"; fi
+
+# --- 3. kill both ISAs of the master's tunnel group ------------------------------------------------
+child0=$(child_spi)
+ping_start kill-isas
+sleep 1
+check "srlab kill chassis-a isa-1/2 and isa-2/1" sh -c "'$SRLAB' kill -l $LAB $A isa-1/2 && '$SRLAB' kill -l $LAB $A isa-2/1"
+wait_for 5 is_states "notEligible master" && ok "chassis-b master, chassis-a notEligible" ||
+  fail "switchover after the ISAs died (states: $(states))"
+sleep 2
+ping_stop
+read -r gap alive <<< "$(ping_gap kill-isas)"
+expect_eq "traffic resumed through the new master" 1 "$alive"
+note "outage after killing the master's ISAs: ${gap} ms (longest gap between replies at 100/s)"
+expect_eq "chassis-b's reason" "peer not eligible" "$(mc $B "g['reason']")"
+expect_eq "strongSwan's IKE SA SPIs unchanged (no re-authentication)" "$spis0" "$(ike_spis)"
+child1=$(child_spi)
+if [ -n "$child1" ] && [ "$child1" != "$child0" ]; then ok "the new master rekeyed the CHILD SA ($child0 -> $child1)"; else
+  fail "CHILD SA rekeyed ($child0 -> $child1)"; fi
+expect_eq "chassis-b's ISA: 1 SA activated, 1 rekey started" "1 1" \
+  "$(ctr $B isa mc-sas-activated) $(ctr $B isa mc-rekeys-started)"
+expect_match "event log on chassis-b: standby -> master" 'standby.*master.*peer not eligible' \
+  "$(cli $B show log log-id 99 | grep -A1 MC_REDUNDANCY)"
+expect_match "session log on chassis-b: activated, then the CHILD SA rekeyed" 'child-sa-rekeyed' \
+  "$(cli $B show ipsec session-log 10 | grep -E '^[0-9]+ ')"
+
+# --- 4. the ISAs come back: stickiness keeps chassis-b master --------------------------------------
+check "srlab start chassis-a isa-1/2 and isa-2/1" sh -c "'$SRLAB' start -l $LAB $A isa-1/2 && '$SRLAB' start -l $LAB $A isa-2/1"
+wait_for 10 is_states "standby master" && ok "chassis-a back as standby: the acting master stays (stickiness)" ||
+  fail "stickiness after the ISAs returned (states: $(states))"
+expect_eq "chassis-a's reason" stickiness "$(mc $A "g['reason']")"
+installed_a() { [ "$(mc $A "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
+wait_for 10 installed_a && ok "chassis-a's restarted ISAs got the tunnel back from chassis-b (resync); nominal" ||
+  fail "resync to chassis-a ($(mc $A "g"))"
+check "ping through chassis-b" ping_ok
+
+# --- 5. kill the master's mcs ------------------------------------------------------------------------
+ping_start kill-mcs
+sleep 1
+check "srlab kill chassis-b mcs" "$SRLAB" kill -l $LAB $B mcs
+a_fwd() { [ "$(mc $A "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
+wait_for 5 a_fwd && ok "chassis-a: eligible (acting master), reason: peer unreachable (bfd)" ||
+  fail "chassis-a after chassis-b's mcs died ($(mc $A "g['master_state'] + ' ' + g['reason']"))"
+expect_match "chassis-b (mcs down): its groups are in discovery, not forwarding" "MCS process is down" \
+  "$(cli $B show redundancy multi-chassis mc-ipsec peer 172.31.255.1 tunnel-group 1)"
+sleep 2
+ping_stop
+read -r gap alive <<< "$(ping_gap kill-mcs)"
+expect_eq "traffic resumed through chassis-a" 1 "$alive"
+note "outage after killing the master's mcs: ${gap} ms"
+expect_eq "strongSwan's IKE SA SPIs still unchanged" "$spis0" "$(ike_spis)"
+check "srlab start chassis-b mcs" "$SRLAB" start -l $LAB $B mcs
+wait_for 10 is_states "master standby" && ok "the restarted mcs comes back standby; chassis-a stays master (stickiness)" ||
+  fail "after chassis-b's mcs restart (states: $(states))"
+expect_eq "chassis-b's reason" stickiness "$(mc $B "g['reason']")"
+installed_b() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
+wait_for 10 installed_b && ok "chassis-b resynced (1 installed, nominal)" || fail "chassis-b resync ($(mc $B "g"))"
+check "ping through chassis-a" ping_ok
+
+# --- 6. cut the inter-chassis link ---------------------------------------------------------------------
+check "srlab link chassis-a:mgmt down" "$SRLAB" link -l $LAB $A:mgmt down
+unreach() { [ "$(sync $A "str(p['peer_reachable'])") $(sync $B "str(p['peer_reachable'])")" = "False False" ]; }
+wait_for 5 unreach && ok "both sides report the peer unreachable" || fail "peer unreachable on both sides"
+expect_eq "both act as master without a peer (eligible)" "eligible eligible" "$(states)"
+expect_eq "MCS down on both sides" "sync-down sync-down" "$(sync $A "p['sync_state']") $(sync $B "p['sync_state']")"
+expect_eq "protection not-ready on both sides" "not-ready not-ready" "$(mc $A "g['protection']") $(mc $B "g['protection']")"
+check "srlab link chassis-a:mgmt up" "$SRLAB" link -l $LAB $A:mgmt up
+wait_for 10 is_states "master standby" && ok "one master again: chassis-a on priority (both were acting masters)" ||
+  fail "after the link came back (states: $(states))"
+expect_eq "chassis-a's reason" "higher priority 200 > 100" "$(mc $A "g['reason']")"
+nominal() { [ "$(mc $A "g['protection']") $(mc $B "g['protection']") $(sync $B "p['sync_state']")" = "nominal nominal in-sync" ]; }
+wait_for 10 nominal && ok "resync done: in sync, protection nominal on both sides" ||
+  fail "protection after the link came back ($(mc $A "g['protection']") $(mc $B "g['protection']") $(sync $B "p['sync_state']"))"
+expect_match "event log on chassis-b: peer unreachable, then reachable" 'unreachable' \
+  "$(cli $B show log log-id 99 | grep -A1 MC_REDUNDANCY)"
+sleep 1
+check "strongSwan's tunnel still carries traffic" x peer-host ping -c 3 -i 0.3 -W 1 10.10.0.10
+expect_eq "no re-authentication through all of it: the IKE SA SPIs are the first ones" "$spis0" "$(ike_spis)"
+
+# --- 7. equal priorities: the active ISA count decides, then the source address ---------------------
+"$SRLAB" config -l $LAB $A /dev/stdin > "$WS/cfg.out" 2>&1 <<'CFG' && ok "chassis-a: priority 100, one active ISA" ||
+configure redundancy multi-chassis peer 172.31.255.2 mc-ipsec tunnel-group 1 priority 100
+configure isa tunnel-group 1 shutdown
+configure isa tunnel-group 1 active-mda-number 1
+configure isa tunnel-group 1 no shutdown
+CFG
+  fail "chassis-a config ($(cat "$WS/cfg.out"))"
+wait_for 10 is_states "standby master"
+expect_eq "active ISAs: chassis-a 1, chassis-b 2" "1 2" "$(mc $A "g['active_isas']") $(mc $B "g['active_isas']")"
+"$SRLAB" link -l $LAB $A:mgmt down > /dev/null
+wait_for 5 unreach
+"$SRLAB" link -l $LAB $A:mgmt up > /dev/null
+wait_for 10 is_states "standby master" && ok "both acting, equal priority: chassis-b master with more active ISAs" ||
+  fail "active ISA rule (states: $(states))"
+expect_eq "chassis-b's reason" "more active ISAs 2 > 1" "$(mc $B "g['reason']")"
