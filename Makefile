@@ -136,6 +136,7 @@ deps:
 lab: deps
 	$(MAKE) all
 	$(BIN)/srlab up topology/mc-ipsec.yaml
+	SRLAB=$(BIN)/srlab tools/lab-ready.sh mc-ipsec
 
 lab-down:
 	$(BIN)/srlab down --all
