@@ -507,7 +507,7 @@ static bool sync_children(struct isa *isa, struct ike_sa *sa, const Srlab__SyncI
     return true;
 }
 
-enum install_result { INSTALLED, FAILED, AWAIT_CONFIG, IGNORED };
+enum install_result { INSTALLED, FAILED, AWAIT_CONFIG };
 
 static void wake(struct isa *isa, struct ike_sa *sa);
 
@@ -522,10 +522,8 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
     /* the newest state of a tunnel wins: after the chassis lost each other
      * both were masters, and the one that stays master takes the other's
      * newer state (its SAs were rekeyed by the peer meanwhile) */
-    if (t && t->ike_sa && t->ike_sa->mc_version >= r->version) {
-        snprintf(why, whylen, "this ISA's state is as new");
-        return IGNORED;
-    }
+    if (t && t->ike_sa && t->ike_sa->mc_version >= r->version)
+        return INSTALLED; /* held already (a resync after mcs restarted), or newer here */
     if (r->remove) {
         if (t && t->ike_sa)
             ike_sa_kill(isa, t->ike_sa, "mc-sync-removed");
