@@ -166,3 +166,15 @@ wait_for 5 unreach
 wait_for 10 is_states "standby master" && ok "both acting, equal priority: chassis-b master with more active ISAs" ||
   fail "active ISA rule (states: $(states))"
 expect_eq "chassis-b's reason" "more active ISAs 2 > 1" "$(mc $B "g['reason']")"
+
+# --- 8. a controlled switchover ---------------------------------------------------------------------
+out=$(cli $A tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 2>&1)
+expect_match "force-switchover refused on the standby" "not master|standby" "$out"
+wait_for 10 nominal
+out=$(cli $B tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 2>&1)
+expect_match "force-switchover accepted on the master" "switchover requested for tunnel-group 1" "$out"
+wait_for 5 is_states "master standby" && ok "chassis-a master after the switchover; chassis-b standby" ||
+  fail "after force-switchover (states: $(states))"
+expect_eq "chassis-b's reason" "forced switchover" "$(mc $B "g['reason']")"
+check "strongSwan's tunnel carries traffic through chassis-a" x peer-host ping -c 3 -i 0.3 -W 1 10.10.0.10
+expect_eq "still the first IKE SA" "$spis0" "$(ike_spis)"
