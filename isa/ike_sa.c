@@ -893,6 +893,8 @@ static void ike_session_event(struct isa *isa, struct ike_sa *sa, const char *wh
 
 void ike_log_event(struct isa *isa, struct ike_sa *sa, const char *what, const char *detail)
 {
+    if (sa->mc_passive)
+        return; /* MC-IPsec standby: the master's session log has it */
     char peer[INET6_ADDRSTRLEN], text[240];
     inet_ntop(sa->path.family, sa->path.remote, peer, sizeof peer);
     snprintf(text, sizeof text, "%s peer %s:%u id \"%s\" IKE SA %016llx/%016llx %s/%s/%s/%s: %s",

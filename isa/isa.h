@@ -212,6 +212,8 @@ bool isa_mem_admit(struct isa *isa);
 void mc_init(struct isa *isa);
 void mc_free(struct isa *isa);
 void mc_tick(struct isa *isa, uint64_t now_ms);
+/* A tunnel is being freed: out of mc's index of record keys. */
+void mc_tunnel_freed(struct isa *isa, struct isa_tunnel *t);
 /* The groups' MC-IPsec flags from a configuration push. */
 void mc_apply(struct isa *isa, const Srlab__CardConfig *cfg);
 /* cpm's McMastership: groups becoming forwarding wake their SAs and rekey. */

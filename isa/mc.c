@@ -41,6 +41,7 @@ struct isa_mc {
     uint32_t full_gen;           /* the full resync being received */
     bool full_active;
     uint64_t bad_records;
+    zhashx_t *by_key;            /* record key -> tunnel (installed ones) */
     uint64_t hello_ms;           /* next hello to mcs */
     bool started;                /* the first hello (a SyncRequest) went */
 };
@@ -302,16 +303,47 @@ static struct ike_gw *gw_by_name(struct isa *isa, const char *name)
     return NULL;
 }
 
-static struct isa_tunnel *tunnel_by_key(struct isa *isa, const char *key)
+static void index_put(struct isa *isa, struct isa_tunnel *t)
 {
     char k[128];
+    record_key(t, k, sizeof k);
+    zhashx_update(isa->mc->by_key, k, t);
+}
+
+void mc_tunnel_freed(struct isa *isa, struct isa_tunnel *t)
+{
+    if (!isa->mc || !isa->mc->by_key || !t->ipsec || !t->dynamic)
+        return;
+    char k[128];
+    record_key(t, k, sizeof k);
+    if (zhashx_lookup(isa->mc->by_key, k) == t)
+        zhashx_delete(isa->mc->by_key, k);
+}
+
+/* The tunnel a record is for: through its IKE SA when this ISA has it, the
+ * index of installed tunnels, or (static tunnels, and gateway tunnels made
+ * here by IKE) a walk over the tunnels, remembered. */
+static struct isa_tunnel *tunnel_by_key(struct isa *isa, const Srlab__SyncIkeSa *r)
+{
+    char k[128];
+    struct ike_sa *sa = ike_sa_find(isa, r->initiator ? r->spi_i : r->spi_r);
+    if (sa && sa->state != IKE_S_DEAD && sa->tunnel && !sa->tunnel->dead) {
+        record_key(sa->tunnel, k, sizeof k);
+        if (strcmp(k, r->key) == 0)
+            return sa->tunnel;
+    }
+    struct isa_tunnel *t = zhashx_lookup(isa->mc->by_key, r->key);
+    if (t && !t->dead)
+        return t;
     for (size_t i = 0; i < isa->n_tunnels; i++) {
-        struct isa_tunnel *t = isa->tunnels[i];
+        t = isa->tunnels[i];
         if (t->dead || !t->ipsec || !t->dynamic)
             continue;
         record_key(t, k, sizeof k);
-        if (strcmp(k, key) == 0)
+        if (strcmp(k, r->key) == 0) {
+            index_put(isa, t);
             return t;
+        }
     }
     return NULL;
 }
@@ -517,7 +549,7 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
         snprintf(why, whylen, "record without key");
         return FAILED;
     }
-    struct isa_tunnel *t = tunnel_by_key(isa, r->key);
+    struct isa_tunnel *t = tunnel_by_key(isa, r);
     struct ike_gw *gw = r->gateway[0] ? gw_by_name(isa, r->gateway) : NULL;
     /* the newest state of a tunnel wins: after the chassis lost each other
      * both were masters, and the one that stays master takes the other's
@@ -547,6 +579,11 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
             snprintf(why, whylen, "no dynamic tunnel");
             return FAILED;
         }
+        /* the master's name for it (made from the peer's port at its first
+         * message, which NAT-T may have moved since) */
+        if (strncmp(r->key, "gw ", 3) == 0)
+            snprintf(t->name, sizeof t->name, "%s", r->key + 3);
+        index_put(isa, t);
     }
     sa->mc_gen = isa->mc->full_gen;
     sa->mc_version = r->version;
@@ -616,20 +653,19 @@ static int on_mcs(zloop_t *loop, zsock_t *sock, void *arg)
 {
     (void)loop;
     struct isa *isa = arg;
-    for (int i = 0; i < 64; i++) {
-        if (!(zsock_events(sock) & ZMQ_POLLIN))
-            break;
-        bus_msg_t *env = bus_recv(sock, NULL, &isa->mc->stats);
-        if (!env)
-            continue;
-        if (env->body_case == SRLAB__ENVELOPE__BODY_SYNC_BATCH)
-            on_batch(isa, env->sync_batch);
-        else if (env->body_case == SRLAB__ENVELOPE__BODY_SYNC_REQUEST)
-            send_all(isa, env->sync_request);
-        else
-            log_warn("mc_unexpected", "body=%s", bus_body_name(env->body_case));
-        bus_free(&env);
-    }
+    /* one message (up to a few hundred records) per call: the loop runs
+     * between them, heartbeats and packets included (zloop polls again at
+     * once while messages wait) */
+    bus_msg_t *env = bus_recv(sock, NULL, &isa->mc->stats);
+    if (!env)
+        return 0;
+    if (env->body_case == SRLAB__ENVELOPE__BODY_SYNC_BATCH)
+        on_batch(isa, env->sync_batch);
+    else if (env->body_case == SRLAB__ENVELOPE__BODY_SYNC_REQUEST)
+        send_all(isa, env->sync_request);
+    else
+        log_warn("mc_unexpected", "body=%s", bus_body_name(env->body_case));
+    bus_free(&env);
     return 0;
 }
 
@@ -786,6 +822,7 @@ void mc_init(struct isa *isa)
 {
     struct isa_mc *mc = calloc(1, sizeof *mc);
     isa->mc = mc;
+    mc->by_key = zhashx_new();
     mc->sock = zsock_new(ZMQ_DEALER);
     if (!mc->sock)
         return;
@@ -807,6 +844,7 @@ void mc_free(struct isa *isa)
     if (isa->mc->sock && isa->loop)
         zloop_reader_end(isa->loop, isa->mc->sock);
     zsock_destroy(&isa->mc->sock);
+    zhashx_destroy(&isa->mc->by_key);
     free(isa->mc);
     isa->mc = NULL;
 }

@@ -260,8 +260,9 @@ void tunnel_index_private(struct isa *isa, struct isa_tunnel *t, bool add)
         zhashx_delete(isa->by_private, k);
 }
 
-static void tunnel_free(struct isa_tunnel *t)
+static void tunnel_free(struct isa *isa, struct isa_tunnel *t)
 {
+    mc_tunnel_freed(isa, t);
     reasm_free(&t->reasm);
     ipsec_free(t);
     free(t->sas);
@@ -297,11 +298,12 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
         if (t->seen)
             continue;
         if (t->ike_sa) {
-            ike_send_delete(isa, t->ike_sa);
+            if (!t->ike_sa->mc_passive) /* a standby's SA is the master's to delete */
+                ike_send_delete(isa, t->ike_sa);
             ike_sa_kill(isa, t->ike_sa, "tunnel-removed");
         }
         log_info("tunnel_removed", "name=%s", log_q(t->name));
-        tunnel_free(t);
+        tunnel_free(isa, t);
     }
     free(isa->tunnels);
     isa->tunnels = next;
@@ -330,7 +332,7 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
 void tunnels_free(struct isa *isa)
 {
     for (size_t i = 0; i < isa->n_tunnels; i++)
-        tunnel_free(isa->tunnels[i]);
+        tunnel_free(isa, isa->tunnels[i]);
     free(isa->tunnels);
     isa->tunnels = NULL;
     isa->n_tunnels = 0;
@@ -371,7 +373,7 @@ void tunnels_tick(struct isa *isa, uint64_t now_ms)
         isa->tunnels[i] = isa->tunnels[--isa->n_tunnels];
         if (isa->by_public)
             index_public(isa, t, false);
-        tunnel_free(t);
+        tunnel_free(isa, t);
     }
     isa->dead_tunnels = 0;
     /* timers of a slice of the tunnels: reassembly, drop events held back,
