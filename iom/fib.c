@@ -257,6 +257,7 @@ void fib_rebuild(struct iom *iom, struct iom_inst *inst)
     fib_free(&direct);
     zhashx_destroy(&tunnel_ifs);
     add_dyn_routes(iom, inst, f, now);
+    iom_mc_gw_routes(iom, inst, f, now);
     fib_build_index(f);
 }
 

@@ -473,6 +473,9 @@ void iom_mc_garp_again(struct iom *iom);                 /* the second announcem
 void iom_mc_counters(const struct iom *iom, void (*emit)(void *arg, const char *name, uint64_t v),
                      void *arg);
 void iom_mc_free(struct iom *iom);
+/* The chapter: a /32 (/128) route of each local gateway address of an MC
+ * group, protocol ipsec, into the public tunnel interface of its service. */
+void iom_mc_gw_routes(struct iom *iom, struct iom_inst *inst, struct fib *f, uint64_t now);
 
 /* ctl.c */
 int ctl_init(struct iom *iom);

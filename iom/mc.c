@@ -481,3 +481,21 @@ void iom_mc_free(struct iom *iom)
     free(iom->mc);
     iom->mc = NULL;
 }
+
+void iom_mc_gw_routes(struct iom *iom, struct iom_inst *inst, struct fib *f, uint64_t now)
+{
+    const struct iom_mc *mc = iom->mc;
+    for (size_t i = 0; mc && i < mc->n_gws; i++) {
+        const struct mc_gw *g = &mc->gws[i];
+        struct route r = { .proto = ROUTE_IPSEC, .pref = 0, .family = g->family,
+                           .plen = g->family == AF_INET ? 32 : 128, .since_ms = now };
+        memcpy(r.addr, g->addr, 16);
+        for (size_t k = 0; k < iom->n_ifs && !r.oif; k++) {
+            struct iom_if *ifp = iom->ifs[k];
+            if (ifp->inst == inst && ifp->svc == g->svc && ifp->kind == IFK_TUNNEL_PUBLIC && ifp->oper_up)
+                r.oif = ifp;
+        }
+        if (r.oif)
+            fib_add(f, &r);
+    }
+}

@@ -49,6 +49,9 @@ expect_eq "both sides: peer reachable over BFD, MCS in sync" "True up in-sync Tr
 log=$(cli $A show log log-id 99)
 expect_match "event log: chassis-a's MIMP state change with the reason" \
   'MC_REDUNDANCY.*|.*tunnel-group 1.*discovery.*master.*higher priority 200 > 100' "$(echo "$log" | grep -A1 MC_REDUNDANCY)"
+gwroute() { jcli "$1" show router route-table | json "' '.join(r['protocol'] + ':' + r['interface'] for r in d['routes'] if r['prefix'] == '192.168.10.3/32')"; }
+expect_eq "a /32 route of the gateway address (protocol IPsec) in the public service on both chassis" \
+  "IPsec:public IPsec:public" "$(gwroute $A) $(gwroute $B)"
 check "strongSwan brings up its tunnel to the shared gateway 192.168.10.3" x peer swanctl --initiate --child gw
 check "ping peer-host -> host-a through the tunnel" ping_ok
 installed() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
