@@ -3,7 +3,10 @@
 # (CLI, config changes, traffic through GRE and IP-IP, fragments, IPv6,
 # hostile frames, impairments, a killed ISA and cpm) and stopped; then the
 # ike lab with IKEv2 against strongSwan (rekeys, gateways, narrowing,
-# fragments, lockout, hostile IKE, a killed ISA). Every process must exit 0
+# fragments, lockout, hostile IKE, a killed ISA); then the mc-ipsec lab
+# (election, sync, shunting, the master's ISAs killed, an mcs killed and
+# restarted, the link cut and restored, hostile MIMP/BFD/MCS input, a forced
+# switchover). Every process must exit 0
 # on SIGTERM, and no AddressSanitizer, LeakSanitizer or UBSan report may
 # appear in any log.
 source "$(dirname "$0")/lib.sh"
@@ -113,4 +116,50 @@ rm -f /tmp/$LAB.cfg
 check "kill the gateway's ISA with a live dynamic tunnel" "$SRLAB" kill -l $LAB chassis-a isa-1/2
 check "start it again" "$SRLAB" start -l $LAB chassis-a isa-1/2
 sleep 1
+stop_and_judge
+
+# --- MC-IPsec (topology/mc-ipsec.yaml) ---------------------------------------------------------
+LAB=t-asan-mc
+if lab_up topology/mc-ipsec.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "sanitizer MC-IPsec lab up"; else
+  fail "sanitizer MC-IPsec lab up"; sed 's/^/#   /' /tmp/$LAB.up; exit 1; fi
+mcstate() { jcli chassis-a show redundancy multi-chassis mc-ipsec peer 172.31.255.2 tunnel-group 1 |
+            json "d['tunnel_groups'][0]['master_state']"; }
+is_master() { [ "$(mcstate)" = master ]; }
+wait_for 20 is_master && ok "MIMP elected chassis-a" || fail "MIMP elected chassis-a ($(mcstate))"
+swan() { x peer swanctl "$@" > /dev/null 2>&1; }
+swan --initiate --child gw
+x peer-host ping -c 3 -i 0.1 -W 1 10.10.0.10 > /dev/null
+for c in chassis-a chassis-b; do
+  p=$([ $c = chassis-a ] && echo 172.31.255.2 || echo 172.31.255.1)
+  for cmd in "show redundancy multi-chassis mc-ipsec peer $p" "show redundancy multi-chassis mc-ipsec peer $p tunnel-group 1" \
+             "show redundancy multi-chassis sync" "show srlab dataplane" "show ipsec gateway gw tunnel" \
+             "admin display-config"; do
+    cli $c $cmd > /dev/null || fail "$c: $cmd"
+    cli $c --json $cmd > /dev/null || true
+  done
+done
+# hostile MIMP, BFD and MCS from the management link's far end
+x chassis-b /usr/bin/python3 -c "
+import os, socket
+for port, kind in ((45066, socket.SOCK_DGRAM), (3784, socket.SOCK_DGRAM)):
+    s = socket.socket(socket.AF_INET, kind)
+    for i in range(100):
+        s.sendto(os.urandom(os.urandom(1)[0]), ('172.31.255.1', port))
+" > /dev/null 2>&1
+"$SRLAB" kill -l $LAB chassis-a isa-1/2 > /dev/null; "$SRLAB" kill -l $LAB chassis-a isa-2/1 > /dev/null
+sleep 2
+x peer-host ping -c 3 -i 0.1 -W 1 10.10.0.10 > /dev/null
+"$SRLAB" start -l $LAB chassis-a isa-1/2 > /dev/null; "$SRLAB" start -l $LAB chassis-a isa-2/1 > /dev/null
+sleep 2
+check "kill chassis-b's mcs (master)" "$SRLAB" kill -l $LAB chassis-b mcs
+sleep 1
+check "start it again" "$SRLAB" start -l $LAB chassis-b mcs
+sleep 3
+"$SRLAB" link -l $LAB chassis-a:mgmt down > /dev/null; sleep 1; "$SRLAB" link -l $LAB chassis-a:mgmt up > /dev/null
+sleep 3
+cli chassis-a tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+cli chassis-b tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+sleep 2
+x peer-host ping -c 3 -i 0.1 -W 1 10.10.0.10 > /dev/null && ok "traffic after every MC-IPsec failure" ||
+  fail "traffic after every MC-IPsec failure"
 stop_and_judge
