@@ -86,7 +86,8 @@ static const struct isa_sa *tunnel_esp(const struct isa_tunnel *t, uint32_t spi,
 static ProtobufCBinaryData bin(struct arena *a, const void *p, size_t len)
 {
     ProtobufCBinaryData b = { .len = len, .data = arena_alloc(a, len ? len : 1) };
-    memcpy(b.data, p, len);
+    if (len)
+        memcpy(b.data, p, len);
     return b;
 }
 
@@ -254,8 +255,10 @@ void mc_sa_gone(struct isa *isa, struct ike_sa *sa)
     arena_free(&a);
 }
 
-/* mcs asks for every record of some groups (it started, or the peer needs a
- * full resync): they go as full batches, the last one marked. */
+/* mcs asks for every record of some groups (it started, the group became
+ * forwarding, or the peer needs a full resync): they go as full batches, the
+ * last one marked. Passive SAs are included: mcs may ask as the group turns
+ * master, before cpm's McMastership has woken them here. */
 static void send_all(struct isa *isa, const Srlab__SyncRequest *rq)
 {
     uint32_t want = 0;
@@ -273,11 +276,15 @@ static void send_all(struct isa *isa, const Srlab__SyncRequest *rq)
     size_t n = 0, total = 0;
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
-        if (t->dead || !syncing(isa, t) || !(want >> t->group & 1) || !t->ike_sa ||
-            t->ike_sa->state != IKE_S_ESTABLISHED || t->ike_sa->mc_passive)
+        if (t->dead || !t->ipsec || !t->dynamic || t->group >= 32 || !(isa->mc_groups >> t->group & 1) ||
+            !(want >> t->group & 1) || !t->ike_sa || t->ike_sa->state != IKE_S_ESTABLISHED)
             continue;
         recs[n] = record(&a, isa, t, t->ike_sa);
-        t->ike_sa->mc_version = recs[n++]->version;
+        if (t->ike_sa->mc_version)
+            recs[n]->version = t->ike_sa->mc_version; /* unchanged: the same state */
+        else
+            t->ike_sa->mc_version = recs[n]->version;
+        n++;
         total++;
         if (n == MC_BATCH) {
             send_batch(isa, recs, n, true, false, groups, ng);
@@ -514,10 +521,16 @@ static bool sync_children(struct isa *isa, struct ike_sa *sa, const Srlab__SyncI
             esp.lifetime_s = k->lifetime_s;
             esp.pfs_group = (uint16_t)k->pfs_group;
             struct ike_child_keys ck = { .enc_len = k->enc_in.len, .auth_len = k->auth_in.len };
-            memcpy(ck.ei, k->enc_in.data, k->enc_in.len); /* not we_initiated: ei/ai are inbound */
-            memcpy(ck.ai, k->auth_in.data, k->auth_in.len);
-            memcpy(ck.er, k->enc_out.data, k->enc_out.len);
-            memcpy(ck.ar, k->auth_out.data, k->auth_out.len);
+            /* not we_initiated: ei/ai are inbound (empty bytes have no data:
+             * no integrity key with GCM, no cipher key with NULL) */
+            if (k->enc_in.len) {
+                memcpy(ck.ei, k->enc_in.data, k->enc_in.len);
+                memcpy(ck.er, k->enc_out.data, k->enc_out.len);
+            }
+            if (k->auth_in.len) {
+                memcpy(ck.ai, k->auth_in.data, k->auth_in.len);
+                memcpy(ck.ar, k->auth_out.data, k->auth_out.len);
+            }
             unsigned nl = 0, nr = 0;
             for (size_t j = 0; j < k->n_ts_local; j++)
                 sel_in(&k->ts_local[j], &local[nl++]);
@@ -554,8 +567,10 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
     /* the newest state of a tunnel wins: after the chassis lost each other
      * both were masters, and the one that stays master takes the other's
      * newer state (its SAs were rekeyed by the peer meanwhile) */
-    if (t && t->ike_sa && t->ike_sa->mc_version >= r->version)
+    if (t && t->ike_sa && t->ike_sa->mc_version >= r->version) {
+        t->ike_sa->mc_gen = isa->mc->full_gen; /* part of this full resync: not stale */
         return INSTALLED; /* held already (a resync after mcs restarted), or newer here */
+    }
     if (r->remove) {
         if (t && t->ike_sa)
             ike_sa_kill(isa, t->ike_sa, "mc-sync-removed");

@@ -146,20 +146,24 @@ for port, kind in ((45066, socket.SOCK_DGRAM), (3784, socket.SOCK_DGRAM)):
     for i in range(100):
         s.sendto(os.urandom(os.urandom(1)[0]), ('172.31.255.1', port))
 " > /dev/null 2>&1
+pings() { x peer-host ping -c 2 -i 0.2 -W 1 10.10.0.10 > /dev/null; }
+bstate() { jcli chassis-b show redundancy multi-chassis mc-ipsec peer 172.31.255.1 tunnel-group 1 |
+           json "d['tunnel_groups'][0]['master_state']"; }
+b_is() { [ "$(bstate)" = "$1" ]; }
+a_is() { [ "$(mcstate)" = "$1" ]; }
 "$SRLAB" kill -l $LAB chassis-a isa-1/2 > /dev/null; "$SRLAB" kill -l $LAB chassis-a isa-2/1 > /dev/null
-sleep 2
-x peer-host ping -c 3 -i 0.1 -W 1 10.10.0.10 > /dev/null
+wait_for 20 b_is master; wait_for 20 pings
 "$SRLAB" start -l $LAB chassis-a isa-1/2 > /dev/null; "$SRLAB" start -l $LAB chassis-a isa-2/1 > /dev/null
-sleep 2
+wait_for 20 a_is standby
 check "kill chassis-b's mcs (master)" "$SRLAB" kill -l $LAB chassis-b mcs
-sleep 1
+wait_for 20 a_is eligible; wait_for 20 pings
 check "start it again" "$SRLAB" start -l $LAB chassis-b mcs
-sleep 3
-"$SRLAB" link -l $LAB chassis-a:mgmt down > /dev/null; sleep 1; "$SRLAB" link -l $LAB chassis-a:mgmt up > /dev/null
-sleep 3
-cli chassis-a tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
-cli chassis-b tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+wait_for 20 b_is standby
+"$SRLAB" link -l $LAB chassis-a:mgmt down > /dev/null; wait_for 20 b_is eligible
+"$SRLAB" link -l $LAB chassis-a:mgmt up > /dev/null; wait_for 20 b_is standby
 sleep 2
-x peer-host ping -c 3 -i 0.1 -W 1 10.10.0.10 > /dev/null && ok "traffic after every MC-IPsec failure" ||
-  fail "traffic after every MC-IPsec failure"
+cli chassis-b tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+cli chassis-a tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+wait_for 20 b_is master
+wait_for 20 pings && ok "traffic after every MC-IPsec failure" || fail "traffic after every MC-IPsec failure (a $(mcstate), b $(bstate))"
 stop_and_judge
