@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # MC-IPsec (topology/mc-ipsec.yaml): two chassis share the ipsec-gw address
-# 192.168.10.3 towards a strongSwan peer. Checked: MIMP elects chassis-a
+# 192.168.10.3 and the static ipsec-tunnel 192.168.10.2 towards a strongSwan
+# peer, which brings up a tunnel to each. Checked: MIMP elects chassis-a
 # (priority 200) master and chassis-b standby; the peer's tunnel comes up,
 # its state reaches chassis-b's ISA over MCS; a standby that gets IPsec
 # traffic shunts it to the master; killing the master's ISAs makes the
@@ -26,9 +27,12 @@ states() { echo "$(mc $A "g['master_state']") $(mc $B "g['master_state']")"; }
 is_states() { [ "$(states)" = "$1" ]; }
 # ctr NODE KIND COUNTER: a dataplane counter summed over the chassis's iom or isa cards
 ctr() { jcli "$1" show srlab dataplane | json "sum(c['counters'].get('$3', 0) for c in d['cards'] if c['card'] == '$2')"; }
-ike_spis() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/.*IKEv2, ([0-9a-f]+_i)\*? ([0-9a-f]+_r).*/\1 \2/p' | head -1; }
-child_spi() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/^ +in +([0-9a-f]+),.*/\1/p' | tail -1; }
-ping_ok() { x peer-host ping -c 2 -i 0.2 -W 1 10.10.0.10 > /dev/null; }
+# strongSwan's IKE SAs (SPIs, sorted) and CHILD SAs (inbound SPIs, sorted)
+ike_spis() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/.*IKEv2, ([0-9a-f]+_i)\*? ([0-9a-f]+_r).*/\1 \2/p' | sort | tr '\n' ' '; }
+child_spis() { x peer swanctl --list-sas 2>/dev/null | sed -nE 's/^ +in +([0-9a-f]+),.*/\1/p' | sort | tr '\n' ' '; }
+# both tunnels: the gateway's (peer-host 10.20.0.10) and the static one's (10.21.0.10)
+ping_ok() { x peer-host ping -c 2 -i 0.2 -W 1 10.10.0.10 > /dev/null &&
+            x peer-host ping -c 2 -i 0.2 -W 1 -I 10.21.0.10 10.10.0.10 > /dev/null; }
 # ping_start NAME / ping_gap NAME: 100/s pings from peer-host to host-a; the
 # longest silence between replies (ms) and whether replies came at the end
 ping_start() { bg peer-host sh -c "ping -D -i 0.01 -W 1 10.10.0.10 > $WS/$1 2>&1"; PING_PID=${BGPIDS[-1]}; }
@@ -53,9 +57,10 @@ gwroute() { jcli "$1" show router route-table | json "' '.join(r['protocol'] + '
 expect_eq "a /32 route of the gateway address (protocol IPsec) in the public service on both chassis" \
   "IPsec:public IPsec:public" "$(gwroute $A) $(gwroute $B)"
 check "strongSwan brings up its tunnel to the shared gateway 192.168.10.3" x peer swanctl --initiate --child gw
-check "ping peer-host -> host-a through the tunnel" ping_ok
-installed() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
-wait_for 5 installed && ok "chassis-b's ISA installed the synced tunnel; protection nominal" ||
+check "and its tunnel to the static ipsec-tunnel 192.168.10.2" x peer swanctl --initiate --child static
+check "ping peer-host -> host-a through both tunnels" ping_ok
+installed() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "2 nominal" ]; }
+wait_for 5 installed && ok "chassis-b's ISAs installed the 2 synced tunnels; protection nominal" ||
   fail "standby installed the tunnel ($(mc $B "g"))"
 expect_eq "chassis-a: protection nominal" nominal "$(mc $A "g['protection']")"
 peer_mac=$(x peer ip neigh show 192.168.10.3 dev eth0 | awk '{print $3}')
@@ -77,7 +82,7 @@ if [ "$priv" -ge 2 ]; then ok "chassis-b shunted host-a's clear traffic to the m
   fail "private shunt counter ($priv)"; fi
 
 # --- 3. kill both ISAs of the master's tunnel group ------------------------------------------------
-child0=$(child_spi)
+child0=$(child_spis)
 ping_start kill-isas
 sleep 1
 check "srlab kill chassis-a isa-1/2 and isa-2/1" sh -c "'$SRLAB' kill -l $LAB $A isa-1/2 && '$SRLAB' kill -l $LAB $A isa-2/1"
@@ -90,10 +95,14 @@ expect_eq "traffic resumed through the new master" 1 "$alive"
 note "outage after killing the master's ISAs: ${gap} ms (longest gap between replies at 100/s)"
 expect_eq "chassis-b's reason" "peer not eligible" "$(mc $B "g['reason']")"
 expect_eq "strongSwan's IKE SA SPIs unchanged (no re-authentication)" "$spis0" "$(ike_spis)"
-child1=$(child_spi)
-if [ -n "$child1" ] && [ "$child1" != "$child0" ]; then ok "the new master rekeyed the CHILD SA ($child0 -> $child1)"; else
-  fail "CHILD SA rekeyed ($child0 -> $child1)"; fi
-expect_eq "chassis-b's ISA: 1 SA activated, 1 rekey started" "1 1" \
+rekeyed() { local c=$(child_spis); [ "$(echo $c | wc -w)" = 2 ] &&
+            [ -z "$(comm -12 <(echo $child0 | tr ' ' '\n' | sort) <(echo $c | tr ' ' '\n' | sort))" ]; }
+wait_for 5 rekeyed
+child1=$(child_spis)
+common=$(comm -12 <(echo $child0 | tr ' ' '\n' | sort) <(echo $child1 | tr ' ' '\n' | sort) | tr '\n' ' ')
+if [ "$(echo $child1 | wc -w)" = 2 ] && [ -z "$common" ]; then
+  ok "the new master rekeyed both CHILD SAs ($child0-> $child1)"; else fail "CHILD SAs rekeyed ($child0-> $child1)"; fi
+expect_eq "chassis-b's ISAs: 2 SAs activated, 2 rekeys started" "2 2" \
   "$(ctr $B isa mc-sas-activated) $(ctr $B isa mc-rekeys-started)"
 expect_match "event log on chassis-b: standby -> master" 'standby.*master.*peer not eligible' \
   "$(cli $B show log log-id 99 | grep -A1 MC_REDUNDANCY)"
@@ -105,8 +114,8 @@ check "srlab start chassis-a isa-1/2 and isa-2/1" sh -c "'$SRLAB' start -l $LAB 
 wait_for 10 is_states "standby master" && ok "chassis-a back as standby: the acting master stays (stickiness)" ||
   fail "stickiness after the ISAs returned (states: $(states))"
 expect_eq "chassis-a's reason" stickiness "$(mc $A "g['reason']")"
-installed_a() { [ "$(mc $A "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
-wait_for 10 installed_a && ok "chassis-a's restarted ISAs got the tunnel back from chassis-b (resync); nominal" ||
+installed_a() { [ "$(mc $A "str(g['installed']) + ' ' + g['protection']")" = "2 nominal" ]; }
+wait_for 10 installed_a && ok "chassis-a's restarted ISAs got the tunnels back from chassis-b (resync); nominal" ||
   fail "resync to chassis-a ($(mc $A "g"))"
 check "ping through chassis-b" ping_ok
 
@@ -129,8 +138,8 @@ check "srlab start chassis-b mcs" "$SRLAB" start -l $LAB $B mcs
 wait_for 10 is_states "master standby" && ok "the restarted mcs comes back standby; chassis-a stays master (stickiness)" ||
   fail "after chassis-b's mcs restart (states: $(states))"
 expect_eq "chassis-b's reason" stickiness "$(mc $B "g['reason']")"
-installed_b() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "1 nominal" ]; }
-wait_for 10 installed_b && ok "chassis-b resynced (1 installed, nominal)" || fail "chassis-b resync ($(mc $B "g"))"
+installed_b() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "2 nominal" ]; }
+wait_for 10 installed_b && ok "chassis-b resynced (2 installed, nominal)" || fail "chassis-b resync ($(mc $B "g"))"
 check "ping through chassis-a" ping_ok
 
 # --- 6. cut the inter-chassis link ---------------------------------------------------------------------
@@ -150,7 +159,7 @@ wait_for 10 nominal && ok "resync done: in sync, protection nominal on both side
 expect_match "event log on chassis-b: peer unreachable, then reachable" 'unreachable' \
   "$(cli $B show log log-id 99 | grep -A1 MC_REDUNDANCY)"
 sleep 1
-check "strongSwan's tunnel still carries traffic" x peer-host ping -c 3 -i 0.3 -W 1 10.10.0.10
+check "strongSwan's tunnels still carry traffic" ping_ok
 expect_eq "no re-authentication through all of it: the IKE SA SPIs are the first ones" "$spis0" "$(ike_spis)"
 
 # --- 7. equal priorities: the active ISA count decides, then the source address ---------------------
@@ -179,5 +188,5 @@ expect_match "force-switchover accepted on the master" "switchover requested for
 wait_for 5 is_states "master standby" && ok "chassis-a master after the switchover; chassis-b standby" ||
   fail "after force-switchover (states: $(states))"
 expect_eq "chassis-b's reason" "forced switchover" "$(mc $B "g['reason']")"
-check "strongSwan's tunnel carries traffic through chassis-a" x peer-host ping -c 3 -i 0.3 -W 1 10.10.0.10
-expect_eq "still the first IKE SA" "$spis0" "$(ike_spis)"
+check "strongSwan's tunnels carry traffic through chassis-a" ping_ok
+expect_eq "still the first IKE SAs" "$spis0" "$(ike_spis)"
