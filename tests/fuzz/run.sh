@@ -22,7 +22,7 @@ for f in cpm/*.c; do
     [ "$f" = cpm/main.c ] || SRC="$SRC $f"
 done
 # Sources a target needs beyond SRC, by target name.
-declare -A EXTRA_SRC=([fuzz_ike]="isa/ike_msg.c")
+declare -A EXTRA_SRC=([fuzz_ike]="isa/ike_msg.c" [fuzz_mcs]="mcs/frame.c")
 # UBSan findings must stop the run like ASan's do, or libFuzzer never sees them;
 # warnings are the normal build's business (-Werror there).
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
