@@ -207,16 +207,9 @@ static void send_env(struct isa *isa, Srlab__Envelope *env)
 static void send_batch(struct isa *isa, Srlab__SyncIkeSa **recs, size_t n, bool full, bool end,
                        uint32_t *groups, size_t n_groups)
 {
-    Srlab__SyncBatch b = SRLAB__SYNC_BATCH__INIT;
-    b.sas = recs;
-    b.n_sas = n;
-    b.full = full;
-    b.end_of_full = end;
-    b.groups = groups;
-    b.n_groups = n_groups;
-    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
-    env.body_case = SRLAB__ENVELOPE__BODY_SYNC_BATCH;
-    env.sync_batch = &b;
+    Srlab__SyncBatch b;
+    Srlab__Envelope env;
+    bus_sync_batch(&env, &b, recs, n, full, end, groups, n_groups);
     send_env(isa, &env);
     isa->mc_records_sent += n;
 }

@@ -207,3 +207,18 @@ void bus_free(bus_msg_t **env)
         *env = NULL;
     }
 }
+
+void bus_sync_batch(bus_msg_t *env, Srlab__SyncBatch *b, Srlab__SyncIkeSa **sas, size_t n, bool full,
+                    bool end_of_full, uint32_t *groups, size_t n_groups)
+{
+    srlab__sync_batch__init(b);
+    b->sas = sas;
+    b->n_sas = n;
+    b->full = full;
+    b->end_of_full = end_of_full;
+    b->groups = groups;
+    b->n_groups = n_groups;
+    srlab__envelope__init(env);
+    env->body_case = SRLAB__ENVELOPE__BODY_SYNC_BATCH;
+    env->sync_batch = b;
+}

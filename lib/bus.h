@@ -43,6 +43,11 @@ bus_msg_t *bus_unpack(const uint8_t *data, size_t len, struct bus_stats *st, con
 
 void bus_free(bus_msg_t **env);
 
+/* MC-IPsec: fills a SyncBatch (records sas, a full resync's flags) and an
+ * envelope carrying it, both the caller's (isa and mcs send them). */
+void bus_sync_batch(bus_msg_t *env, Srlab__SyncBatch *b, Srlab__SyncIkeSa **sas, size_t n, bool full,
+                    bool end_of_full, uint32_t *groups, size_t n_groups);
+
 /* Name of a body case, for logs. */
 const char *bus_body_name(int body_case);
 

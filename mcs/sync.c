@@ -139,16 +139,9 @@ static int isa_send(struct mcs *m, const char *isa, bus_msg_t *env)
 static int isa_send_batch(struct mcs *m, const char *isa, Srlab__SyncIkeSa **sas, size_t n,
                           bool full, bool end, uint32_t *groups, size_t n_groups)
 {
-    Srlab__SyncBatch b = SRLAB__SYNC_BATCH__INIT;
-    b.sas = sas;
-    b.n_sas = n;
-    b.full = full;
-    b.end_of_full = end;
-    b.groups = groups;
-    b.n_groups = n_groups;
-    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
-    env.body_case = SRLAB__ENVELOPE__BODY_SYNC_BATCH;
-    env.sync_batch = &b;
+    Srlab__SyncBatch b;
+    Srlab__Envelope env;
+    bus_sync_batch(&env, &b, sas, n, full, end, groups, n_groups);
     return isa_send(m, isa, &env);
 }
 
@@ -298,16 +291,9 @@ static void add_pending(struct mcs *m, const char *key, uint32_t group)
 static int peer_send_batch(struct mcs *m, Srlab__SyncIkeSa **sas, size_t n, bool full, bool end,
                            uint32_t *groups, size_t n_groups)
 {
-    Srlab__SyncBatch b = SRLAB__SYNC_BATCH__INIT;
-    b.sas = sas;
-    b.n_sas = n;
-    b.full = full;
-    b.end_of_full = end;
-    b.groups = groups;
-    b.n_groups = n_groups;
-    Srlab__Envelope env = SRLAB__ENVELOPE__INIT;
-    env.body_case = SRLAB__ENVELOPE__BODY_SYNC_BATCH;
-    env.sync_batch = &b;
+    Srlab__SyncBatch b;
+    Srlab__Envelope env;
+    bus_sync_batch(&env, &b, sas, n, full, end, groups, n_groups);
     if (mcs_session_send(m, &env, (uint32_t)n) != 0)
         return -1;
     m->sync_tx += n;
