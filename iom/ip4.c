@@ -19,10 +19,14 @@ static bool martian_src(const uint8_t *s)
     return s[0] == 0 || s[0] == 127 || s[0] >= 224;
 }
 
+static bool local_route4(const struct route *r)
+{
+    return r && r->proto == ROUTE_LOCAL && r->plen == 32;
+}
+
 bool iom_is_local4(const struct iom_inst *inst, const uint8_t *ip)
 {
-    const struct route *r = fib_lookup(&inst->fib, AF_INET, ip);
-    return r && r->proto == ROUTE_LOCAL && r->plen == 32;
+    return local_route4(fib_lookup(&inst->fib, AF_INET, ip));
 }
 
 static bool directed_broadcast(const struct iom_if *ifp, const uint8_t *dst)
@@ -231,7 +235,9 @@ static void ip4_local(struct iom *iom, struct iom_if *ifp, struct pkt *p, struct
 
 /* ---- forwarding -------------------------------------------------------------------- */
 
-void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p)
+/* r: the route to the packet's destination (looked up once per packet:
+ * input needs it first, to tell local from forwarded). */
+static void forward(struct iom *iom, struct iom_if *in_if, struct pkt *p, const struct route *r)
 {
     uint8_t *ip = p->data;
     if (ip[8] <= 1) {
@@ -239,7 +245,6 @@ void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
         iom_drop(iom, p, DROP_TTL, p->in_port);
         return;
     }
-    const struct route *r = fib_lookup(&inst->fib, AF_INET, ip + 16);
     if (!r) {
         icmp4_error(iom, in_if, p, 3, 0, 0);
         iom_drop(iom, p, DROP_NO_ROUTE, p->in_port);
@@ -258,6 +263,11 @@ void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
         return;
     }
     send_out(iom, r->oif, in_if, p, nh);
+}
+
+void ip4_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p)
+{
+    forward(iom, in_if, p, fib_lookup(&inst->fib, AF_INET, p->data + 16));
 }
 
 void ip4_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
@@ -282,7 +292,8 @@ void ip4_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
     }
     mirror_filter(iom, p->data, p->len, false);
     struct iom_inst *inst = ifp->inst;
-    if (iom_is_local4(inst, v.dst) || directed_broadcast(ifp, v.dst) ||
+    const struct route *r = fib_lookup(&inst->fib, AF_INET, v.dst);
+    if (local_route4(r) || directed_broadcast(ifp, v.dst) ||
         rd32(v.dst) == 0xffffffffu) {
         ip4_local(iom, ifp, p, &v);
         return;
@@ -294,5 +305,5 @@ void ip4_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
             iom_drop(iom, p, DROP_NO_ROUTE, p->in_port);
         return;
     }
-    ip4_forward(iom, inst, ifp, p);
+    forward(iom, ifp, p, r);
 }

@@ -22,10 +22,14 @@ static bool is_unspecified(const uint8_t *a)
     return memcmp(a, z, 16) == 0;
 }
 
+static bool local_route6(const struct route *r)
+{
+    return r && r->proto == ROUTE_LOCAL && r->plen == 128;
+}
+
 bool iom_is_local6(const struct iom_inst *inst, const uint8_t *ip)
 {
-    const struct route *r = fib_lookup(&inst->fib, AF_INET6, ip);
-    return r && r->proto == ROUTE_LOCAL && r->plen == 128;
+    return local_route6(fib_lookup(&inst->fib, AF_INET6, ip));
 }
 
 /* Addresses an interface answers on besides its own: link-local, all-nodes,
@@ -256,7 +260,9 @@ static void ip6_local(struct iom *iom, struct iom_if *ifp, struct pkt *p, bool m
     pkt_free(iom, p); /* RS/RA, MLD, errors: nothing to do */
 }
 
-void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p)
+/* r: the route to the packet's destination (looked up once per packet:
+ * input needs it first, to tell local from forwarded). */
+static void forward(struct iom *iom, struct iom_if *in_if, struct pkt *p, const struct route *r)
 {
     uint8_t *ip = p->data;
     if (ip[7] <= 1) {
@@ -264,7 +270,6 @@ void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
         iom_drop(iom, p, DROP_TTL, p->in_port);
         return;
     }
-    const struct route *r = fib_lookup(&inst->fib, AF_INET6, ip + 24);
     if (!r) {
         icmp6_error(iom, in_if, p, 1, 0, 0);
         iom_drop(iom, p, DROP_NO_ROUTE, p->in_port);
@@ -290,6 +295,11 @@ void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, s
     ip[7]--;
     qos_forwarded_in(in_if, p);
     nbr_resolve_and_send(iom, r->oif, p, AF_INET6, nh);
+}
+
+void ip6_forward(struct iom *iom, struct iom_inst *inst, struct iom_if *in_if, struct pkt *p)
+{
+    forward(iom, in_if, p, fib_lookup(&inst->fib, AF_INET6, p->data + 24));
 }
 
 void ip6_send(struct iom *iom, struct iom_if *oif, struct iom_if *in_if, struct pkt *p,
@@ -326,7 +336,8 @@ void ip6_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
     mirror_filter(iom, p->data, p->len, true);
     struct iom_inst *inst = ifp->inst;
     bool group = is_multicast(v.dst);
-    if (iom_is_local6(inst, v.dst) || for_interface(ifp, v.dst) ||
+    const struct route *r = fib_lookup(&inst->fib, AF_INET6, v.dst);
+    if (local_route6(r) || for_interface(ifp, v.dst) ||
         (ifp->mc_gw_if && mc_gw_solicit(iom, ifp, p, v.dst))) {
         ip6_local(iom, ifp, p, group);
         return;
@@ -339,5 +350,5 @@ void ip6_input(struct iom *iom, struct iom_if *ifp, struct pkt *p)
         iom_drop(iom, p, DROP_NO_ROUTE, p->in_port); /* not routed */
         return;
     }
-    ip6_forward(iom, inst, ifp, p);
+    forward(iom, ifp, p, r);
 }

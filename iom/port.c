@@ -11,13 +11,22 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hw.h"
 #include "iom.h"
 #include "log.h"
 
-#define TX_RETRIES 200         /* yields before a packet the peer cannot take is lost */
+/* A veth refuses a frame (ENOBUFS) while its peer's receive ring is full:
+ * the peer's NAPI thread needs CPU to drain it, which spinning here takes
+ * away on a small machine. So wait as a full queue would make the sender
+ * wait: yield a few times, then sleep, doubling up to TX_SLEEP_MAX_US, and
+ * lose the frame only after TX_WAIT_MAX_US in all. */
+#define TX_YIELDS 4
+#define TX_SLEEP_MIN_US 20
+#define TX_SLEEP_MAX_US 1000
+#define TX_WAIT_MAX_US 50000
 
 void iom_port_ifname(const char *port, char *out, size_t len)
 {
@@ -485,30 +494,38 @@ void port_flush(struct iom *iom, struct iom_port *p)
             msgs[i].msg_hdr.msg_namelen = sizeof p->udp_peer;
         }
     }
-    unsigned done = 0, retries = 0;
+    unsigned done = 0, retries = 0, waited_us = 0, sleep_us = TX_SLEEP_MIN_US;
     while (done < p->ntx) {
         int n = sendmmsg(p->fd, msgs + done, p->ntx - done, MSG_DONTWAIT);
         if (n > 0) {
             for (int i = 0; i < n; i++)
                 sent(p, p->txq[done + (unsigned)i]);
             done += (unsigned)n;
-            retries = 0;
+            retries = waited_us = 0;
+            sleep_us = TX_SLEEP_MIN_US;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         /* the peer's receive ring is full (a veth answers ENOBUFS for the
          * one packet it dropped): let its NAPI thread run, send it again */
-        if (n < 0 && (errno == ENOBUFS || errno == EAGAIN) && retries < TX_RETRIES) {
-            retries++;
-            sched_yield();
+        if (n < 0 && (errno == ENOBUFS || errno == EAGAIN) && waited_us < TX_WAIT_MAX_US) {
+            if (retries++ < TX_YIELDS) {
+                sched_yield();
+                continue;
+            }
+            struct timespec ts = { 0, (long)sleep_us * 1000 };
+            nanosleep(&ts, NULL);
+            waited_us += sleep_us;
+            sleep_us = sleep_us * 2 > TX_SLEEP_MAX_US ? TX_SLEEP_MAX_US : sleep_us * 2;
             continue;
         }
         /* this one is lost, as the wire would lose it; the rest still go */
         p->tx_drops++;
         p->drops[DROP_TX_ERROR]++;
         done++;
-        retries = 0;
+        retries = waited_us = 0;
+        sleep_us = TX_SLEEP_MIN_US;
     }
     for (unsigned i = 0; i < p->ntx; i++)
         pkt_free(iom, p->txq[i]);
