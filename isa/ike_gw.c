@@ -175,7 +175,8 @@ static void kill_gw_sas(struct isa *isa, struct ike_gw *gw)
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->gw == gw && t->ike_sa) {
-            ike_send_delete(isa, t->ike_sa);
+            if (!t->ike_sa->mc_passive) /* a standby's: the master's tunnel, not ours to end */
+                ike_send_delete(isa, t->ike_sa);
             ike_sa_kill(isa, t->ike_sa, "gateway-removed");
         }
     }
@@ -314,6 +315,7 @@ struct isa_tunnel *ike_gw_tunnel_new(struct isa *isa, struct ike_gw *gw, struct 
     isa->tunnels = realloc(isa->tunnels, (isa->n_tunnels + 1) * sizeof *isa->tunnels);
     isa->tunnels[isa->n_tunnels++] = t;
     tunnel_index_private(isa, t, true);
+    mc_tunnel_made(isa, t);
     gw->tunnels_made++;
     return t;
 }

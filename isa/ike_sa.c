@@ -418,6 +418,8 @@ static bool send_fragments(struct isa *isa, struct ike_sa *sa, const uint8_t *ms
 
 void ike_send(struct isa *isa, struct ike_sa *sa, const uint8_t *msg, size_t len)
 {
+    if (sa->mc_passive)
+        return; /* an MC-IPsec standby's SA: the master speaks for it */
     if (send_fragments(isa, sa, msg, len))
         return;
     ike_send_path(isa, &sa->path, msg, len);

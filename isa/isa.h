@@ -214,6 +214,8 @@ void mc_free(struct isa *isa);
 void mc_tick(struct isa *isa, uint64_t now_ms);
 /* A tunnel is being freed: out of mc's index of record keys. */
 void mc_tunnel_freed(struct isa *isa, struct isa_tunnel *t);
+/* A gateway's dynamic tunnel was made: into that index. */
+void mc_tunnel_made(struct isa *isa, struct isa_tunnel *t);
 /* The groups' MC-IPsec flags from a configuration push. */
 void mc_apply(struct isa *isa, const Srlab__CardConfig *cfg);
 /* cpm's McMastership: groups becoming forwarding wake their SAs and rekey. */

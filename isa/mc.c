@@ -310,19 +310,29 @@ static void index_put(struct isa *isa, struct isa_tunnel *t)
     zhashx_update(isa->mc->by_key, k, t);
 }
 
+void mc_tunnel_made(struct isa *isa, struct isa_tunnel *t)
+{
+    if (isa->mc && isa->mc->by_key)
+        index_put(isa, t);
+}
+
 void mc_tunnel_freed(struct isa *isa, struct isa_tunnel *t)
 {
     if (!isa->mc || !isa->mc->by_key || !t->ipsec || !t->dynamic)
         return;
-    char k[128];
-    record_key(t, k, sizeof k);
-    if (zhashx_lookup(isa->mc->by_key, k) == t)
-        zhashx_delete(isa->mc->by_key, k);
+    /* under either kind of key: a removed gateway's tunnels lose t->gw first */
+    static const char *const kinds[] = { "gw", "tunnel" };
+    for (int i = 0; i < 2; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "%s %s", kinds[i], t->name);
+        if (zhashx_lookup(isa->mc->by_key, k) == t)
+            zhashx_delete(isa->mc->by_key, k);
+    }
 }
 
 /* The tunnel a record is for: through its IKE SA when this ISA has it, the
- * index of installed tunnels, or (static tunnels, and gateway tunnels made
- * here by IKE) a walk over the tunnels, remembered. */
+ * index of gateway tunnels (made here by IKE or by a record), or, for a
+ * static tunnel, a walk over the tunnels, remembered. */
 static struct isa_tunnel *tunnel_by_key(struct isa *isa, const Srlab__SyncIkeSa *r)
 {
     char k[128];
@@ -335,6 +345,8 @@ static struct isa_tunnel *tunnel_by_key(struct isa *isa, const Srlab__SyncIkeSa 
     struct isa_tunnel *t = zhashx_lookup(isa->mc->by_key, r->key);
     if (t && !t->dead)
         return t;
+    if (strncmp(r->key, "tunnel ", 7) != 0)
+        return NULL; /* a gateway's: the index has every one */
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         t = isa->tunnels[i];
         if (t->dead || !t->ipsec || !t->dynamic)
@@ -589,8 +601,10 @@ static enum install_result install(struct isa *isa, const Srlab__SyncIkeSa *r, c
         }
         /* the master's name for it (made from the peer's port at its first
          * message, which NAT-T may have moved since) */
-        if (strncmp(r->key, "gw ", 3) == 0)
+        if (strncmp(r->key, "gw ", 3) == 0) {
+            mc_tunnel_freed(isa, t); /* out of the index under the name it was made with */
             snprintf(t->name, sizeof t->name, "%s", r->key + 3);
+        }
         index_put(isa, t);
     }
     sa->mc_gen = isa->mc->full_gen;

@@ -311,7 +311,8 @@ struct reasm {
     unsigned max_datagrams, timeout_ms;
     uint64_t k0, k1;        /* SipHash key: fragment ids are attacker-chosen */
     struct reasm_stats st;
-    uint8_t *out;           /* REASM_MAX_OUT bytes, the last reassembled packet */
+    uint8_t *out;           /* REASM_MAX_OUT bytes, the last reassembled packet; made at the
+                               first (a tunnel with reassembly on may never need it) */
 };
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -361,8 +362,7 @@ struct reasm *reasm_new(size_t max_bytes, unsigned max_datagrams, unsigned timeo
     while (r->nbuckets < max_datagrams && r->nbuckets < (1u << 16))
         r->nbuckets *= 2;
     r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
-    r->out = malloc(REASM_MAX_OUT);
-    if (!r->buckets || !r->out)
+    if (!r->buckets)
         goto fail;
     uint64_t key[2];
     if (getrandom(key, sizeof key, GRND_NONBLOCK) != (ssize_t)sizeof key) {
@@ -680,6 +680,13 @@ static void dgram_add(struct reasm *r, struct dgram *d, const uint8_t *pkt, cons
     r->st.bytes_held += need;
 }
 
+static uint8_t *out_buf(struct reasm *r)
+{
+    if (!r->out)
+        r->out = malloc(REASM_MAX_OUT);
+    return r->out;
+}
+
 /* Builds the whole packet in r->out; d must be complete. */
 static int dgram_finish(struct reasm *r, struct dgram *d, size_t *out_len)
 {
@@ -690,7 +697,9 @@ static int dgram_finish(struct reasm *r, struct dgram *d, size_t *out_len)
     const uint8_t *fh = d->buf + d->first_pos;
     bool v4 = d->key.family == 4;
     size_t hl = v4 ? d->first_hlen : d->first_hlen - 8;
-    uint8_t *o = r->out;
+    uint8_t *o = out_buf(r);
+    if (!o)
+        return FRAG_ERR_NOMEM;
     memcpy(o, fh, hl);
     for (unsigned i = 0; i < d->npieces; i++)
         memcpy(o + hl + d->pieces[i].off, d->buf + d->pieces[i].pos, d->pieces[i].len);
@@ -737,6 +746,8 @@ int reasm_input(struct reasm *r, const uint8_t *pkt, size_t len, uint64_t now_ms
         return REASM_DONE;
     }
     if (rc == PARSED_ATOMIC) {
+        if (!out_buf(r))
+            return count_drop(r, FRAG_ERR_NOMEM);
         *out = r->out;
         *out_len = ip6_strip_fragment_header(r->out, pkt, &f);
         r->st.done++;
