@@ -439,8 +439,17 @@ void mcs_sync_peer_batch(struct mcs *m, const Srlab__SyncBatch *b)
             zhashx_delete(m->pending, in->key); /* a handed-over record: the peer has it now */
             zhashx_delete(m->local, in->key);
         }
+        char was_isa[sizeof r->isa] = "";
+        bool was_installed = old && old->status == RS_INSTALLED;
+        if (was_installed)
+            snprintf(was_isa, sizeof was_isa, "%s", old->isa);
         zhashx_update(m->peer, in->key, r); /* frees the old one */
         place_peer_record(m, r, q);
+        /* an update of a tunnel its ISA holds (a rekey, a DPD exchange's
+         * message IDs) leaves it installed: protection does not flap with
+         * every exchange; a failed update is reported */
+        if (was_installed && r->status == RS_INSTALLING && strcmp(was_isa, r->isa) == 0)
+            r->status = RS_INSTALLED;
     }
     uint32_t groups[MCS_MAX_GROUPS];
     size_t ng = 0;
