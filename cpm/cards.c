@@ -363,6 +363,9 @@ void cards_on_message(struct cpm *cpm, zframe_t *idframe, bus_msg_t *env)
             ipsec_on_session(cpm, env->ike_session);
         break;
     case SRLAB__ENVELOPE__BODY_MCS_STATE:
+        if (!from_mcs(c) && strcmp(identity, "mcs") == 0)
+            break; /* mcs reports every second: before it registers again with a
+                      restarted cpm (or after cpm declared it down) this is stale */
         if (!from_mcs(c))
             goto unexpected;
         mc_on_mcs_state(cpm, env->mcs_state);
