@@ -92,6 +92,8 @@ struct child_sa {
     uint64_t created_ms, rekey_ms, expire_ms;
     uint32_t rekeys;
     bool mc_rekey;               /* MC-IPsec: the new master's rekey, allowed when responder-only */
+    bool mc_replace;             /* ... which the peer refused (it no longer has this CHILD SA: a
+                                    failover during a failover): a new CHILD SA replaces it */
 };
 
 enum ike_state {

@@ -811,7 +811,8 @@ void ike_child_rekey(struct isa *isa, struct ike_sa *sa, struct child_sa *c)
     size_t len;
     uint8_t first;
     ike_build_inner(&b, inner, sizeof inner);
-    ike_build_notify(&b, IKE_PROTO_ESP, IKE_N_REKEY_SA, spi, 4, NULL, 0);
+    if (!c->mc_replace) /* otherwise a new CHILD SA with the same selectors */
+        ike_build_notify(&b, IKE_PROTO_ESP, IKE_N_REKEY_SA, spi, 4, NULL, 0);
     ike_build_sa(&b, props, n);
     ike_build_nonce(&b, s->ni, s->ni_len);
     if (dh && publen > 0)
@@ -961,12 +962,27 @@ void ike_child_response(struct isa *isa, struct ike_sa *sa, const struct ike_hdr
     if (!c) {
         ike_release_esp_spi(isa, s->new_spi_in);
         old->rekey_ms = (uint64_t)zclock_mono() + 30000; /* try again */
-        snprintf(why, sizeof why, "rekey refused: %s", err ? ike_notify_name(err) : why);
-        ike_log_event(isa, sa, "child-sa-rekey-failed", why);
+        char text[128];
+        snprintf(text, sizeof text, "rekey refused: %s", err ? ike_notify_name(err) : why);
+        if (err == IKE_N_CHILD_SA_NOT_FOUND && old->mc_rekey && !old->mc_replace) {
+            /* a new MC-IPsec master holding a CHILD SA the peer has replaced
+             * meanwhile (the chassis failed over again mid-rekey): the IKE
+             * SA stands, so a new CHILD SA replaces the stale one at once */
+            old->mc_replace = true;
+            old->rekey_ms = (uint64_t)zclock_mono();
+            snprintf(text, sizeof text, "rekey refused: %s: a new CHILD SA replaces it",
+                     ike_notify_name(err));
+        }
+        ike_log_event(isa, sa, "child-sa-rekey-failed", text);
         return;
     }
     c->rekeys = old->rekeys + 1;
     c->pfs_group = dh;
+    if (old->mc_replace) {
+        ike_log_event(isa, sa, "child-sa-replaced", "a new CHILD SA for one the peer no longer had");
+        ike_child_remove(isa, sa, old, "replaced");
+        return;
+    }
     ike_log_event(isa, sa, "child-sa-rekeyed", "initiator");
     old->state = CHILD_DELETING;
     ike_send_delete_child(isa, sa, old);
