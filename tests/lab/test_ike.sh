@@ -50,9 +50,17 @@ got=$(x peer-host iperf3 -c 10.10.0.10 -p 5401 -t 2 -J 2>/dev/null | json "d['en
 
 # --- rekeys: strongSwan rekeys the CHILD SA every 20 s, the IKE SA every 60 s ---------------------
 c0=$(seslog child-sa-rekeyed); i0=$(seslog ike-sa-rekeyed)
-out=$(x peer-host ping -c $((PING_S * 10)) -i 0.1 -W 1 10.10.0.10 2>&1 | tail -2)
-expect_match "${PING_S} s of ping at 10/s across every rekey: nothing lost" \
-  "$((PING_S * 10)) packets transmitted, $((PING_S * 10)) received" "$out"
+all=$(x peer-host ping -c $((PING_S * 10)) -i 0.1 -W 1 10.10.0.10 2>&1)
+out=$(printf '%s\n' "$all" | tail -2)
+# charon's kernel-libipsec swaps its route into ipsec0 when it replaces a
+# CHILD SA: a ping sent in that instant gets "Net Unreachable" from the
+# peer's own kernel (10.20.0.1) and never reaches a chassis. Those are the
+# peer's; every packet that left it must come back.
+peer_unreach=$(printf '%s\n' "$all" | grep -c "From 10.20.0.1 icmp_seq=.* Destination Net Unreachable")
+got=$(printf '%s\n' "$out" | sed -nE 's/.* ([0-9]+) received.*/\1/p')
+expect_eq "${PING_S} s of ping at 10/s across every rekey: nothing lost by the chassis" \
+  "$((PING_S * 10))" "$(( ${got:-0} + peer_unreach ))"
+[ "$peer_unreach" -gt 0 ] && note "$peer_unreach ping(s) refused by the peer's own kernel (no route during its CHILD SA swap)"
 c=$(( $(seslog child-sa-rekeyed) - c0 )); i=$(( $(seslog ike-sa-rekeyed) - i0 ))
 expect_match "the session log has the CHILD SA rekeys ($c) and IKE SA rekeys ($i)" "^[1-9]" "$((c >= PING_S / 30 ? 1 : 0))$((i >= PING_S / 90 ? 1 : 0))"
 note "rekeys seen in ${PING_S} s: $c CHILD SA, $i IKE SA"
