@@ -175,8 +175,7 @@ static void kill_gw_sas(struct isa *isa, struct ike_gw *gw)
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
         if (t->gw == gw && t->ike_sa) {
-            if (!t->ike_sa->mc_passive) /* a standby's: the master's tunnel, not ours to end */
-                ike_send_delete(isa, t->ike_sa);
+            ike_send_delete(isa, t->ike_sa); /* not from a standby's passive SA: ike_send */
             ike_sa_kill(isa, t->ike_sa, "gateway-removed");
         }
     }

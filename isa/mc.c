@@ -214,10 +214,32 @@ static void send_batch(struct isa *isa, Srlab__SyncIkeSa **recs, size_t n, bool 
     isa->mc_records_sent += n;
 }
 
+/* An IKE-keyed tunnel of an MC-IPsec group (a static tunnel with dynamic
+ * keying, or a gateway's). */
+static bool mc_tunnel(const struct isa *isa, const struct isa_tunnel *t)
+{
+    return t && t->ipsec && t->dynamic && t->group < 32 && (isa->mc_groups >> t->group & 1);
+}
+
+/* ... whose group is forwarding here: its changes go to mcs. */
 static bool syncing(const struct isa *isa, const struct isa_tunnel *t)
 {
-    return t && t->ipsec && t->dynamic && t->group < 32 && (isa->mc_groups >> t->group & 1) &&
-           !(isa->mc_standby >> t->group & 1);
+    return mc_tunnel(isa, t) && !mc_group_standby(isa, t->group);
+}
+
+/* Sends tunnel t's record alone (sa NULL: its removal), at `version` or
+ * (0) a new one; returns the version sent. */
+static uint64_t send_one(struct isa *isa, struct isa_tunnel *t, struct ike_sa *sa, uint64_t version)
+{
+    struct arena a;
+    arena_init(&a);
+    Srlab__SyncIkeSa *r = record(&a, isa, t, sa);
+    if (version)
+        r->version = version;
+    version = r->version;
+    send_batch(isa, &r, 1, false, false, NULL, 0);
+    arena_free(&a);
+    return version;
 }
 
 void mc_sa_changed(struct isa *isa, struct ike_sa *sa)
@@ -226,26 +248,15 @@ void mc_sa_changed(struct isa *isa, struct ike_sa *sa)
     if (!syncing(isa, t) || !t->ike_sa || t->ike_sa->mc_passive)
         return;
     sa = t->ike_sa; /* after an IKE SA rekey: the new one */
-    if (sa->state != IKE_S_ESTABLISHED)
-        return;
-    struct arena a;
-    arena_init(&a);
-    Srlab__SyncIkeSa *r = record(&a, isa, t, sa);
-    sa->mc_version = r->version;
-    send_batch(isa, &r, 1, false, false, NULL, 0);
-    arena_free(&a);
+    if (sa->state == IKE_S_ESTABLISHED)
+        sa->mc_version = send_one(isa, t, sa, 0);
 }
 
 void mc_sa_gone(struct isa *isa, struct ike_sa *sa)
 {
     struct isa_tunnel *t = sa->tunnel;
-    if (!syncing(isa, t) || t->ike_sa != sa || sa->mc_passive)
-        return;
-    struct arena a;
-    arena_init(&a);
-    Srlab__SyncIkeSa *r = record(&a, isa, t, NULL);
-    send_batch(isa, &r, 1, false, false, NULL, 0);
-    arena_free(&a);
+    if (syncing(isa, t) && t->ike_sa == sa && !sa->mc_passive)
+        send_one(isa, t, NULL, 0);
 }
 
 /* mcs asks for every record of some groups (it started, the group became
@@ -269,8 +280,8 @@ static void send_all(struct isa *isa, const Srlab__SyncRequest *rq)
     size_t n = 0, total = 0;
     for (size_t i = 0; i < isa->n_tunnels; i++) {
         struct isa_tunnel *t = isa->tunnels[i];
-        if (t->dead || !t->ipsec || !t->dynamic || t->group >= 32 || !(isa->mc_groups >> t->group & 1) ||
-            !(want >> t->group & 1) || !t->ike_sa || t->ike_sa->state != IKE_S_ESTABLISHED)
+        if (t->dead || !mc_tunnel(isa, t) || !(want >> t->group & 1) || !t->ike_sa ||
+            t->ike_sa->state != IKE_S_ESTABLISHED)
             continue;
         recs[n] = record(&a, isa, t, t->ike_sa);
         if (t->ike_sa->mc_version)
@@ -715,13 +726,7 @@ static void demote(struct isa *isa, uint32_t group)
                 c->state = CHILD_INSTALLED;
         /* its last state, as last sent (same version): after a split the
          * peer, master again, may hold older state than this one */
-        struct arena a;
-        arena_init(&a);
-        Srlab__SyncIkeSa *r = record(&a, isa, t, sa);
-        if (sa->mc_version)
-            r->version = sa->mc_version;
-        send_batch(isa, &r, 1, false, false, NULL, 0);
-        arena_free(&a);
+        send_one(isa, t, sa, sa->mc_version);
         n++;
     }
     log_info("mc_standby", "group=%u sas=%zu", group, n);

@@ -298,8 +298,7 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
         if (t->seen)
             continue;
         if (t->ike_sa) {
-            if (!t->ike_sa->mc_passive) /* a standby's SA is the master's to delete */
-                ike_send_delete(isa, t->ike_sa);
+            ike_send_delete(isa, t->ike_sa); /* not from a standby's passive SA: ike_send */
             ike_sa_kill(isa, t->ike_sa, "tunnel-removed");
         }
         log_info("tunnel_removed", "name=%s", log_q(t->name));
