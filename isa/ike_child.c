@@ -750,6 +750,8 @@ void ike_child_request(struct isa *isa, struct ike_sa *sa, const struct ike_hdr 
         old->state = CHILD_REKEYED;
         old->expire_ms = (uint64_t)zclock_mono() + 30000; /* the peer deletes it; if not, we do */
         c->rekeys = old->rekeys + 1;
+        if (sa->tunnel)
+            tunnel_sa_hold(sa->tunnel, c->sa_id + 1);
     }
     struct ike_proposal prop;
     uint8_t spi_buf[4];

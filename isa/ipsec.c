@@ -65,12 +65,50 @@ static bool same_sa(const struct isa_sa *s, const Srlab__EspSaConfig *c)
            memcmp(s->akey, c->auth_key.data, s->akey_len) == 0;
 }
 
+static struct isa_sa *newest_out(struct isa_tunnel *t, bool held)
+{
+    struct isa_sa *best = NULL;
+    for (size_t i = 0; i < t->n_sas; i++) {
+        struct isa_sa *s = &t->sas[i];
+        if (!s->inbound && s->esp && s->held == held && (!best || s->id > best->id))
+            best = s;
+    }
+    return best;
+}
+
 void tunnel_sas_changed(struct isa_tunnel *t)
 {
-    t->out_sa = NULL;
+    t->out_sa = newest_out(t, false);
+    if (!t->out_sa && (t->out_sa = newest_out(t, true)))
+        t->out_sa->held = false; /* the SA it was held behind is gone */
+    t->any_held = newest_out(t, true) != NULL;
+}
+
+/* RFC 7296 2.8: the responder of a CHILD SA rekey may see its first packet
+ * on the new SA reach the initiator before the initiator has installed it
+ * (our response and that packet race inside the peer). So the new outbound
+ * SA waits until traffic arrives on its inbound twin, or the old SA is
+ * deleted; meanwhile the old one carries on. */
+void tunnel_sa_hold(struct isa_tunnel *t, uint32_t out_id)
+{
     for (size_t i = 0; i < t->n_sas; i++)
-        if (!t->sas[i].inbound && t->sas[i].esp && (!t->out_sa || t->sas[i].id > t->out_sa->id))
-            t->out_sa = &t->sas[i];
+        if (!t->sas[i].inbound && t->sas[i].id == out_id)
+            t->sas[i].held = true;
+    tunnel_sas_changed(t);
+}
+
+/* traffic on an inbound SA: its outbound twin, and any older held one, goes into use */
+void tunnel_sa_used(struct isa_tunnel *t, const struct isa_sa *in)
+{
+    uint32_t out_id = in->id + 1;
+    bool released = false;
+    for (size_t i = 0; i < t->n_sas; i++)
+        if (t->sas[i].held && t->sas[i].id <= out_id) {
+            t->sas[i].held = false;
+            released = true;
+        }
+    if (released)
+        tunnel_sas_changed(t);
 }
 
 struct isa_sa *tunnel_sa_add(struct isa_tunnel *t, uint32_t id, uint32_t spi, bool inbound,
@@ -282,6 +320,8 @@ void ipsec_esp_input(struct isa *isa, unsigned iom, struct isa_tunnel *t, const 
         tunnel_drop(isa, t, drop_of(r));
         return;
     }
+    if (t->any_held)
+        tunnel_sa_used(t, sa);
     if (plen < 1 || (nh == IPPROTO_IPV6_) != ((buf[0] >> 4) == 6)) {
         tunnel_drop(isa, t, TD_INNER);
         return;

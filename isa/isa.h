@@ -68,6 +68,8 @@ struct isa_sa {
     uint8_t ekey[64], akey[64];
     size_t ekey_len, akey_len;
     struct esp_sa *esp;
+    bool held;                 /* outbound, ours as a rekey's responder: not used until the peer
+                                  shows it has the new SAs (tunnel_sa_hold) */
 };
 
 /* A security-policy entry: what the tunnel may carry (local -> remote). */
@@ -122,7 +124,8 @@ struct isa_tunnel {
     /* IPsec */
     struct isa_sa *sas;        /* manual, or installed by IKE */
     size_t n_sas;
-    struct isa_sa *out_sa;     /* the highest-numbered outbound SA */
+    struct isa_sa *out_sa;     /* the highest-numbered outbound SA not held */
+    bool any_held;
     struct policy_entry *policy;
     size_t n_policy;
     bool dynamic;              /* keyed by IKE */
@@ -306,6 +309,8 @@ struct isa_sa *tunnel_sa_add(struct isa_tunnel *t, uint32_t id, uint32_t spi, bo
                              size_t akey_len);
 void tunnel_sa_remove(struct isa_tunnel *t, uint32_t spi, bool inbound);
 void tunnel_sas_changed(struct isa_tunnel *t);
+void tunnel_sa_hold(struct isa_tunnel *t, uint32_t out_id);
+void tunnel_sa_used(struct isa_tunnel *t, const struct isa_sa *in);
 void ipsec_tick(struct isa *isa, struct isa_tunnel *t, uint64_t now_ms);
 
 #endif
