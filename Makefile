@@ -36,6 +36,7 @@ IOM_SRC := $(wildcard iom/*.c)
 ISA_SRC := $(wildcard isa/*.c)
 MCS_SRC := $(wildcard mcs/*.c)
 SRL_SRC := $(wildcard tools/srlab/*.c)
+IKL_SRC := $(wildcard tools/ikeload/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -99,10 +100,10 @@ $(BIN)/udpblast: tools/udpblast.c
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 # The IKEv2 load generator speaks through the ISA's own codec and crypto.
-$(BIN)/ikeload: tools/ikeload.c $(BUILD)/isa/ike_msg.o $(BUILD)/isa/ike_crypto.o $(LIB_O)
+$(BIN)/ikeload: $(call obj,$(IKL_SRC)) $(BUILD)/isa/ike_msg.o $(BUILD)/isa/ike_crypto.o $(LIB_O)
 	@mkdir -p $(BIN)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link against every process's code minus its main().
 $(BUILD)/tests/%: tests/unit/%.c $(CPM_LIB_O) $(IOM_LIB_O) $(ISA_LIB_O) $(MCS_LIB_O) $(SRL_LIB_O) $(LIB_O)
