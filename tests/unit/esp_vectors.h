@@ -1,4 +1,4 @@
-/* Published known-answer vectors for tests/unit/test_esp.c, as printed in
+/* Published known-answer vectors for tests/unit/test_esp_*.c, as printed in
  * the documents (hex, spaces ignored). Every entry was checked with an
  * independent implementation (python3 + pyca/cryptography 48 AES-CBC and
  * AESGCM) before it was pasted here: a mistyped nibble anywhere would have
