@@ -19,6 +19,7 @@
 #define IOM_LINK_POLL_MS 200
 #define IOM_RX_BATCH 64
 #define IOM_TX_BATCH 64
+#define IOM_RX_BURST 256       /* frames read from one port's ring per poll round */
 
 /* ---- packet buffers ------------------------------------------------------- */
 
@@ -29,6 +30,7 @@
 struct pkt {
     struct pkt *next;
     uint8_t *data;             /* current start (L2 on rx; L3 while routing) */
+    uint8_t *head;             /* room in front of data starts here: buf, or a ring slot's */
     uint32_t len;
     int16_t in_port;           /* port index, -1 if none */
     int16_t vlan;
@@ -289,6 +291,9 @@ struct iom {
     /* packet buffers */
     struct pkt *free_pkts;
     unsigned pkts_allocated;
+    struct pkt *lent[IOM_RX_BURST]; /* this round's packets in a ring's slots */
+    uint8_t *lent_head[IOM_RX_BURST];
+    unsigned n_lent;
     /* sockets */
     zsock_t *ctl;              /* ROUTER: srlab link control and queries */
     struct bus_stats ctl_stats;
@@ -314,6 +319,14 @@ struct pkt *pkt_alloc(struct iom *iom);
 void pkt_free(struct iom *iom, struct pkt *p);
 void pkt_free_list(struct iom *iom, struct pkt *p);
 struct pkt *pkt_copy(struct iom *iom, const uint8_t *data, size_t len);
+/* A packet whose bytes stay in a ring slot (frame, room from head) until
+ * pkt_end_loans, at the end of the poll round; NULL when out of buffers. */
+struct pkt *pkt_borrow(struct iom *iom, uint8_t *frame, size_t len, uint8_t *head);
+/* Gives p bytes of its own (a no-op for a packet that has them). */
+void pkt_own(struct pkt *p);
+/* Before the ring slots go back: a borrowed packet still kept (queued for a
+ * neighbour, delayed) takes a copy of its bytes. */
+void pkt_end_loans(struct iom *iom);
 void iom_drop(struct iom *iom, struct pkt *p, enum drop_reason r, int port);
 /* Feeds a fragment addressed to the router to its instance's reassembler:
  * 1 with p now holding the whole packet, 0 when held (p freed), -1 when
