@@ -6,7 +6,6 @@
 
 #include <czmq.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -48,6 +47,7 @@ struct pkt {
     X(PORT_DOWN, "port-down")                                                                  \
     X(RUNT, "runt-frame")                                                                      \
     X(OVERSIZE, "oversize-frame")                                                              \
+    X(RX_OVERFLOW, "rx-ring-overflow")                                                         \
     X(NOT_FOR_US, "dst-mac-not-ours")                                                          \
     X(NO_SAP, "no-sap-for-vlan")                                                               \
     X(IF_DOWN, "interface-down")                                                               \
@@ -136,6 +136,46 @@ struct ip_filter {
 
 /* ---- ports ----------------------------------------------------------------------- */
 
+/* ring.c: the receive and transmit rings of a veth port (AF_PACKET, TPACKET_V2). */
+struct port_ring {
+    int fd;
+    uint8_t *map, *tx_map;
+    size_t map_len;
+    unsigned wire_mtu;         /* the veth MTU its slots were sized for */
+    unsigned frame_size, frames_per_block, nframes, tx_nframes;
+    unsigned next;             /* the receive slot to read next */
+    unsigned held;             /* receive slots read and not yet handed back */
+    uint64_t lost;             /* frames the kernel dropped, receive ring full */
+    unsigned tx_fill;          /* the transmit slot to fill next */
+    unsigned tx_queued;        /* filled slots the kernel has not taken yet */
+    unsigned tx_discard;       /* of those, the first ones marked to be skipped */
+};
+struct ring_tx_result {
+    unsigned sent, dropped;    /* slots taken by the kernel: sent, or skipped as discarded */
+    uint64_t octets;
+};
+struct ring_frame {
+    uint8_t *frame, *head;     /* head: free room in the slot before frame */
+    size_t len;
+};
+enum ring_verdict { RING_EMPTY, RING_FRAME, RING_OVERSIZE, RING_RUNT, RING_OUTGOING };
+int ring_open(struct port_ring *r, const char *ifname, unsigned wire_mtu);
+void ring_close(struct port_ring *r);
+/* The next received frame: valid, and writable, until ring_release. */
+enum ring_verdict ring_next(struct port_ring *r, struct ring_frame *f);
+void ring_release(struct port_ring *r);
+/* One slot's descriptor and frame, checked against the slot's size. */
+enum ring_verdict ring_slot_parse(uint8_t *slot, size_t slot_size, struct ring_frame *f);
+/* Copies a frame into the next transmit slot: -1 with errno ENOBUFS when
+ * that slot is still in flight (the ring is full), EMSGSIZE when too big. */
+int ring_tx_put(struct port_ring *r, const uint8_t *frame, size_t len);
+/* Hands the queued frames to the kernel and counts those it took (adds to
+ * res); -1 with send()'s errno when it refused one (it stays queued). */
+int ring_tx_send(struct port_ring *r, struct ring_tx_result *res);
+/* Marks the first n queued frames (not marked yet) to be lost: the kernel
+ * skips them at the next send. */
+void ring_tx_discard(struct port_ring *r, unsigned n);
+
 struct iom_port {
     struct iom *iom;
     char name[32];             /* "1/1/1" */
@@ -143,8 +183,8 @@ struct iom_port {
     bool udp;                  /* udp pseudo-wire instead of a veth */
     int udp_fd;
     struct sockaddr_in udp_peer;
-    pcap_t *pcap;
-    int fd;
+    struct port_ring ring;     /* a veth's; ring.map NULL while closed */
+    int fd;                    /* sends (and polls): the ring's or the udp socket */
     bool present, link_up;     /* the wire */
     bool admin_up, configured; /* configuration */
     bool ctl_down;             /* srlab link down */
