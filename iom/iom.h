@@ -6,7 +6,6 @@
 
 #include <czmq.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -19,6 +18,7 @@
 #define IOM_LINK_POLL_MS 200
 #define IOM_RX_BATCH 64
 #define IOM_TX_BATCH 64
+#define IOM_RX_BURST 256       /* frames read from one port's ring per poll round */
 
 /* ---- packet buffers ------------------------------------------------------- */
 
@@ -29,6 +29,7 @@
 struct pkt {
     struct pkt *next;
     uint8_t *data;             /* current start (L2 on rx; L3 while routing) */
+    uint8_t *head;             /* room in front of data starts here: buf, or a ring slot's */
     uint32_t len;
     int16_t in_port;           /* port index, -1 if none */
     int16_t vlan;
@@ -46,6 +47,7 @@ struct pkt {
     X(PORT_DOWN, "port-down")                                                                  \
     X(RUNT, "runt-frame")                                                                      \
     X(OVERSIZE, "oversize-frame")                                                              \
+    X(RX_OVERFLOW, "rx-ring-overflow")                                                         \
     X(NOT_FOR_US, "dst-mac-not-ours")                                                          \
     X(NO_SAP, "no-sap-for-vlan")                                                               \
     X(IF_DOWN, "interface-down")                                                               \
@@ -134,6 +136,46 @@ struct ip_filter {
 
 /* ---- ports ----------------------------------------------------------------------- */
 
+/* ring.c: the receive and transmit rings of a veth port (AF_PACKET, TPACKET_V2). */
+struct port_ring {
+    int fd;
+    uint8_t *map, *tx_map;
+    size_t map_len;
+    unsigned wire_mtu;         /* the veth MTU its slots were sized for */
+    unsigned frame_size, frames_per_block, nframes, tx_nframes;
+    unsigned next;             /* the receive slot to read next */
+    unsigned held;             /* receive slots read and not yet handed back */
+    uint64_t lost;             /* frames the kernel dropped, receive ring full */
+    unsigned tx_fill;          /* the transmit slot to fill next */
+    unsigned tx_queued;        /* filled slots the kernel has not taken yet */
+    unsigned tx_discard;       /* of those, the first ones marked to be skipped */
+};
+struct ring_tx_result {
+    unsigned sent, dropped;    /* slots taken by the kernel: sent, or skipped as discarded */
+    uint64_t octets;
+};
+struct ring_frame {
+    uint8_t *frame, *head;     /* head: free room in the slot before frame */
+    size_t len;
+};
+enum ring_verdict { RING_EMPTY, RING_FRAME, RING_OVERSIZE, RING_RUNT, RING_OUTGOING };
+int ring_open(struct port_ring *r, const char *ifname, unsigned wire_mtu);
+void ring_close(struct port_ring *r);
+/* The next received frame: valid, and writable, until ring_release. */
+enum ring_verdict ring_next(struct port_ring *r, struct ring_frame *f);
+void ring_release(struct port_ring *r);
+/* One slot's descriptor and frame, checked against the slot's size. */
+enum ring_verdict ring_slot_parse(uint8_t *slot, size_t slot_size, struct ring_frame *f);
+/* Copies a frame into the next transmit slot: -1 with errno ENOBUFS when
+ * that slot is still in flight (the ring is full), EMSGSIZE when too big. */
+int ring_tx_put(struct port_ring *r, const uint8_t *frame, size_t len);
+/* Hands the queued frames to the kernel and counts those it took (adds to
+ * res); -1 with send()'s errno when it refused one (it stays queued). */
+int ring_tx_send(struct port_ring *r, struct ring_tx_result *res);
+/* Marks the first n queued frames (not marked yet) to be lost: the kernel
+ * skips them at the next send. */
+void ring_tx_discard(struct port_ring *r, unsigned n);
+
 struct iom_port {
     struct iom *iom;
     char name[32];             /* "1/1/1" */
@@ -141,8 +183,8 @@ struct iom_port {
     bool udp;                  /* udp pseudo-wire instead of a veth */
     int udp_fd;
     struct sockaddr_in udp_peer;
-    pcap_t *pcap;
-    int fd;
+    struct port_ring ring;     /* a veth's; ring.map NULL while closed */
+    int fd;                    /* sends (and polls): the ring's or the udp socket */
     bool present, link_up;     /* the wire */
     bool admin_up, configured; /* configuration */
     bool ctl_down;             /* srlab link down */
@@ -289,6 +331,9 @@ struct iom {
     /* packet buffers */
     struct pkt *free_pkts;
     unsigned pkts_allocated;
+    struct pkt *lent[IOM_RX_BURST]; /* this round's packets in a ring's slots */
+    uint8_t *lent_head[IOM_RX_BURST];
+    unsigned n_lent;
     /* sockets */
     zsock_t *ctl;              /* ROUTER: srlab link control and queries */
     struct bus_stats ctl_stats;
@@ -314,6 +359,14 @@ struct pkt *pkt_alloc(struct iom *iom);
 void pkt_free(struct iom *iom, struct pkt *p);
 void pkt_free_list(struct iom *iom, struct pkt *p);
 struct pkt *pkt_copy(struct iom *iom, const uint8_t *data, size_t len);
+/* A packet whose bytes stay in a ring slot (frame, room from head) until
+ * pkt_end_loans, at the end of the poll round; NULL when out of buffers. */
+struct pkt *pkt_borrow(struct iom *iom, uint8_t *frame, size_t len, uint8_t *head);
+/* Gives p bytes of its own (a no-op for a packet that has them). */
+void pkt_own(struct pkt *p);
+/* Before the ring slots go back: a borrowed packet still kept (queued for a
+ * neighbour, delayed) takes a copy of its bytes. */
+void pkt_end_loans(struct iom *iom);
 void iom_drop(struct iom *iom, struct pkt *p, enum drop_reason r, int port);
 /* Feeds a fragment addressed to the router to its instance's reassembler:
  * 1 with p now holding the whole packet, 0 when held (p freed), -1 when

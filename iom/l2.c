@@ -74,7 +74,9 @@ void l2_output(struct iom *iom, struct iom_if *oif, struct pkt *pk, const uint8_
     if (oif->kind == IFK_SAP && ethertype != ETHERTYPE_ARP)
         qos_egress(iom, oif, pk, ethertype == ETHERTYPE_IPV6);
     size_t hlen = oif->vlan >= 0 ? ETH_HDR_LEN + VLAN_HDR_LEN : ETH_HDR_LEN;
-    if ((size_t)(pk->data - pk->buf) < hlen) {
+    if ((size_t)(pk->data - pk->head) < hlen)
+        pkt_own(pk); /* a ring slot's room is short for this header */
+    if ((size_t)(pk->data - pk->head) < hlen) {
         iom_drop(iom, pk, DROP_NO_BUFFER, oif->port);
         return;
     }

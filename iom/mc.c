@@ -424,7 +424,7 @@ void iom_mc_standby(struct iom *iom, struct iom_if *oif, struct pkt *p, bool dyn
     uint8_t nh[16];
     memcpy(nh, r->has_nh ? r->nh : rnh->addr, alen(family));
     const uint8_t *src_mac = p->in_port >= 0 && p->l2_len >= ETH_HDR_LEN &&
-                                     (size_t)(p->data - p->buf) >= p->l2_len
+                                     (size_t)(p->data - p->head) >= p->l2_len
                                  ? p->data - p->l2_len + ETH_ALEN : NULL;
     if (iom_mc_loops(p->in_if, src, src_mac, r->oif, family, nh,
                      nbr_get(oif->inst, family, nh))) {

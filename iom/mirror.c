@@ -18,6 +18,7 @@
 #define PCAP_MAGIC 0xa1b2c3d4u
 #define PCAP_HDR_LEN 24
 #define PCAP_REC_HDR_LEN 16
+#define PCAP_LINKTYPE_ETHERNET 1 /* DLT_EN10MB */
 
 struct mirror_out {
     uint32_t id;
@@ -79,7 +80,7 @@ static int open_dest(const char *file)
         put32(h + 8, 0);
         put32(h + 12, 0);
         put32(h + 16, PKT_MAX + ETH_HDR_LEN);
-        put32(h + 20, DLT_EN10MB);
+        put32(h + 20, PCAP_LINKTYPE_ETHERNET);
         if (write(fd, h, sizeof h) != (ssize_t)sizeof h) {
             close(fd);
             return -1;

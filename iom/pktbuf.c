@@ -1,5 +1,6 @@
-/* Packet buffers: a free list grown on demand up to PKT_POOL_MAX, and the
- * one place a packet is dropped (counted by reason, per port or globally). */
+/* Packet buffers: a free list grown on demand up to PKT_POOL_MAX, packets
+ * lent a port ring's slot for one poll round, and the one place a packet is
+ * dropped (counted by reason, per port or globally). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +33,7 @@ struct pkt *pkt_alloc(struct iom *iom)
         iom->pkts_allocated++;
     }
     p->next = NULL;
+    p->head = p->buf;
     p->data = p->buf + PKT_HEADROOM;
     p->len = 0;
     p->in_port = -1;
@@ -45,6 +47,7 @@ void pkt_free(struct iom *iom, struct pkt *p)
 {
     if (!p)
         return;
+    p->head = p->buf; /* no longer on loan: pkt_end_loans leaves it alone */
     p->next = iom->free_pkts;
     iom->free_pkts = p;
 }
@@ -72,6 +75,49 @@ struct pkt *pkt_copy(struct iom *iom, const uint8_t *data, size_t len)
     memcpy(p->data, data, len);
     p->len = (uint32_t)len;
     return p;
+}
+
+/* The caller (the port's receive loop) bounds a round to IOM_RX_BURST
+ * frames, so the loan list has room for every packet of the round. */
+struct pkt *pkt_borrow(struct iom *iom, uint8_t *frame, size_t len, uint8_t *head)
+{
+    if (iom->n_lent == IOM_RX_BURST || len > PKT_MAX) {
+        iom->drops[DROP_NO_BUFFER]++;
+        return NULL;
+    }
+    struct pkt *p = pkt_alloc(iom);
+    if (!p) {
+        iom->drops[DROP_NO_BUFFER]++;
+        return NULL;
+    }
+    p->head = head;
+    p->data = frame;
+    p->len = (uint32_t)len;
+    iom->lent[iom->n_lent] = p;
+    iom->lent_head[iom->n_lent++] = head;
+    return p;
+}
+
+void pkt_own(struct pkt *p)
+{
+    if (p->head == p->buf)
+        return;
+    /* the room in front comes along: an L2 header stripped on input is
+     * still read there (mc.c, the neighbour a packet came from) */
+    size_t front = (size_t)(p->data - p->head);
+    front = front > PKT_HEADROOM ? PKT_HEADROOM : front;
+    uint8_t *data = p->buf + PKT_HEADROOM;
+    memcpy(data - front, p->data - front, front + p->len);
+    p->head = p->buf;
+    p->data = data;
+}
+
+void pkt_end_loans(struct iom *iom)
+{
+    for (unsigned i = 0; i < iom->n_lent; i++)
+        if (iom->lent[i]->head == iom->lent_head[i]) /* not freed (nor reused) since */
+            pkt_own(iom->lent[i]);
+    iom->n_lent = 0;
 }
 
 void iom_drop(struct iom *iom, struct pkt *p, enum drop_reason r, int port)
@@ -114,6 +160,7 @@ int iom_reassemble(struct iom *iom, struct iom_if *ifp, struct pkt *p)
         iom_drop(iom, p, DROP_OVERSIZE, p->in_port);
         return -1;
     }
+    pkt_own(p); /* the whole packet may not fit the ring slot of a fragment */
     memmove(p->data, out, out_len);
     p->len = (uint32_t)out_len;
     return 1;

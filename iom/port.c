@@ -1,6 +1,7 @@
-/* Ports of this IOM: a veth opened with libpcap (or a udp pseudo-wire),
- * link state, counters, batched transmit, and the link impairments srlab
- * asks for (down, loss, delay, rate) applied to frames the port sends. */
+/* Ports of this IOM: a veth read through its receive ring (ring.c), or a
+ * udp pseudo-wire; link state, counters, batched transmit, and the link
+ * impairments srlab asks for (down, loss, delay, rate) applied to frames
+ * the port sends. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -142,7 +143,7 @@ int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
             p->iom = iom;
             snprintf(p->name, sizeof p->name, "%u/%u/%d", iom->slot, mda, n);
             iom_port_ifname(p->name, p->ifname, sizeof p->ifname);
-            p->fd = p->udp_fd = -1;
+            p->fd = p->udp_fd = p->ring.fd = -1;
             p->wire_mtu = 1500;
             p->mtu = 1514;
             snprintf(p->mode, sizeof p->mode, "network");
@@ -184,36 +185,18 @@ int iom_ports_init(struct iom *iom, const char *mdas_arg, const char *udp_arg,
 
 static int on_port_readable(zloop_t *loop, zmq_pollitem_t *item, void *arg);
 
-static int pcap_open_port(struct iom *iom, struct iom_port *p)
+static int port_open(struct iom_port *p, unsigned wire_mtu)
 {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t *pc = pcap_create(p->ifname, err);
-    if (!pc)
-        goto fail;
-    pcap_set_snaplen(pc, PKT_MAX);
-    pcap_set_promisc(pc, 1);
-    pcap_set_immediate_mode(pc, 1);
-    pcap_set_buffer_size(pc, 8 << 20);
-    if (pcap_activate(pc) < 0) {
-        snprintf(err, sizeof err, "%s", pcap_geterr(pc));
-        pcap_close(pc);
-        goto fail;
+    if (ring_open(&p->ring, p->ifname, wire_mtu) != 0) {
+        log_warn("port_open_failed", "port=%s if=%s reason=%s", p->name, p->ifname,
+                 log_q(strerror(errno)));
+        return -1;
     }
-    pcap_setdirection(pc, PCAP_D_IN);
-    if (pcap_setnonblock(pc, 1, err) != 0) {
-        pcap_close(pc);
-        goto fail;
-    }
-    p->pcap = pc;
-    p->fd = pcap_get_selectable_fd(pc);
+    p->fd = p->ring.fd;
     int sndbuf = 4 << 20;
     setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    log_info("port_open", "port=%s if=%s", p->name, p->ifname);
-    (void)iom;
+    log_info("port_open", "port=%s if=%s ring_slots=%u", p->name, p->ifname, p->ring.nframes);
     return 0;
-fail:
-    log_warn("port_open_failed", "port=%s if=%s reason=%s", p->name, p->ifname, log_q(err));
-    return -1;
 }
 
 static void attach(struct iom *iom, struct iom_port *p)
@@ -226,14 +209,13 @@ static void attach(struct iom *iom, struct iom_port *p)
 
 static void port_close(struct iom *iom, struct iom_port *p)
 {
-    if (!p->pcap)
+    if (!p->ring.map)
         return;
     if (iom->loop) {
         zmq_pollitem_t item = { .fd = p->fd };
         zloop_poller_end(iom->loop, &item);
     }
-    pcap_close(p->pcap);
-    p->pcap = NULL;
+    ring_close(&p->ring);
     p->fd = -1;
     pkt_free_list(iom, p->dq_head);
     p->dq_head = p->dq_tail = NULL;
@@ -267,10 +249,10 @@ bool iom_ports_poll(struct iom *iom)
         unsigned mtu = 1500;
         if (present && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
             mtu = (unsigned)ifr.ifr_mtu;
-        if (present && !p->pcap && pcap_open_port(iom, p) == 0)
+        if (p->ring.map && (!present || p->ring.wire_mtu != mtu))
+            port_close(iom, p); /* gone, or its ring slots sized for another MTU */
+        if (present && !p->ring.map && port_open(p, mtu) == 0)
             attach(iom, p);
-        if (!present && p->pcap)
-            port_close(iom, p);
         if (present != p->present || up != p->link_up || mtu != p->wire_mtu) {
             changed = true;
             if (up != p->link_up)
@@ -330,50 +312,79 @@ void iom_ports_free(struct iom *iom)
 
 /* ---- receive ------------------------------------------------------------------- */
 
-struct rx_ctx {
-    struct iom *iom;
-    int port;
-};
-
-static void rx_frame(struct iom *iom, int idx, const uint8_t *frame, size_t len)
+/* Counts a frame in and checks it as the port's hardware would: false
+ * when it is dropped. */
+static bool rx_accept(struct iom *iom, int idx, const uint8_t *frame, size_t len)
 {
     struct iom_port *p = &iom->ports[idx];
     p->rx_pkts++;
     p->rx_octets += len;
     if (!port_usable(p)) {
         p->drops[DROP_PORT_DOWN]++;
-        return;
+        return false;
     }
     if (len < ETH_HDR_LEN) {
         p->rx_errors++;
         p->drops[DROP_RUNT]++;
-        return;
+        return false;
     }
     if (len > p->mtu + (p->dot1q ? VLAN_HDR_LEN : 0)) {
         p->rx_errors++;
         p->drops[DROP_OVERSIZE]++;
-        return;
+        return false;
     }
     mirror_port(iom, idx, frame, len, true);
-    struct pkt *pk = pkt_copy(iom, frame, len);
+    return true;
+}
+
+static void rx_deliver(struct iom *iom, int idx, struct pkt *pk)
+{
     if (!pk) {
-        p->drops[DROP_NO_BUFFER]++;
+        iom->ports[idx].drops[DROP_NO_BUFFER]++;
         return;
     }
     pk->in_port = (int16_t)idx;
     l2_input(iom, idx, pk);
 }
 
-static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+static void udp_input(struct iom *iom, int idx)
 {
-    struct rx_ctx *c = (struct rx_ctx *)user;
-    if (h->caplen < h->len) {
-        /* bigger than the snap length: no port carries it */
-        c->iom->ports[c->port].rx_pkts++;
-        c->iom->ports[c->port].drops[DROP_OVERSIZE]++;
-        return;
+    struct iom_port *p = &iom->ports[idx];
+    static uint8_t buf[PKT_MAX];
+    for (int i = 0; i < IOM_RX_BATCH; i++) {
+        ssize_t n = recv(p->udp_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0)
+            break;
+        if ((size_t)n > sizeof buf) {
+            p->rx_pkts++;
+            p->drops[DROP_OVERSIZE]++;
+            continue;
+        }
+        if (rx_accept(iom, idx, buf, (size_t)n))
+            rx_deliver(iom, idx, pkt_copy(iom, buf, (size_t)n));
     }
-    rx_frame(c->iom, c->port, bytes, h->caplen);
+}
+
+/* Frames are forwarded from their ring slots: the caller ends the loans
+ * and releases the slots once the round's packets are sent. */
+static void ring_input(struct iom *iom, int idx)
+{
+    struct iom_port *p = &iom->ports[idx];
+    struct ring_frame f;
+    for (int i = 0; i < IOM_RX_BURST; i++) {
+        enum ring_verdict v = ring_next(&p->ring, &f);
+        if (v == RING_EMPTY)
+            break;
+        if (v == RING_OVERSIZE || v == RING_RUNT) {
+            p->rx_pkts++;
+            p->rx_errors++;
+            p->drops[v == RING_RUNT ? DROP_RUNT : DROP_OVERSIZE]++;
+        }
+        if (v == RING_FRAME && rx_accept(iom, idx, f.frame, f.len))
+            rx_deliver(iom, idx, pkt_borrow(iom, f.frame, f.len, f.head));
+    }
+    p->drops[DROP_RX_OVERFLOW] += p->ring.lost;
+    p->ring.lost = 0;
 }
 
 static int on_port_readable(zloop_t *loop, zmq_pollitem_t *item, void *arg)
@@ -384,27 +395,15 @@ static int on_port_readable(zloop_t *loop, zmq_pollitem_t *item, void *arg)
     struct iom *iom = p->iom;
     int idx = (int)(p - iom->ports);
     iom->now_ms = mono_ms();
-    if (p->udp) {
-        static uint8_t buf[PKT_MAX];
-        for (int i = 0; i < IOM_RX_BATCH; i++) {
-            ssize_t n = recv(p->udp_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
-            if (n < 0)
-                break;
-            if ((size_t)n > sizeof buf) {
-                p->rx_pkts++;
-                p->drops[DROP_OVERSIZE]++;
-                continue;
-            }
-            rx_frame(iom, idx, buf, (size_t)n);
-        }
-    } else if (p->pcap) {
-        struct rx_ctx c = { iom, idx };
-        for (int round = 0; round < 4; round++)
-            if (pcap_dispatch(p->pcap, IOM_RX_BATCH, pcap_cb, (u_char *)&c) < IOM_RX_BATCH)
-                break;
-    }
+    if (p->udp)
+        udp_input(iom, idx);
+    else if (p->ring.map)
+        ring_input(iom, idx);
     port_flush_all(iom);
     handoff_flush(iom);
+    pkt_end_loans(iom);
+    if (p->ring.map)
+        ring_release(&p->ring);
     return 0;
 }
 
@@ -472,21 +471,46 @@ void port_tx(struct iom *iom, int idx, struct pkt *pk)
     enqueue_tx(iom, p, pk);
 }
 
-static void sent(struct iom_port *p, const struct pkt *pk)
+/* The bounded wait of one flush for a full peer (TX_WAIT_MAX_US). */
+struct tx_wait {
+    unsigned retries, waited_us, sleep_us;
+};
+
+static void tx_progress(struct tx_wait *w)
 {
-    p->tx_pkts++;
-    p->tx_octets += pk->len;
+    w->retries = 0;
+    w->sleep_us = TX_SLEEP_MIN_US;
 }
 
-void port_flush(struct iom *iom, struct iom_port *p)
+/* false when the flush has waited all it may */
+static bool tx_wait(struct tx_wait *w)
 {
-    if (!p->ntx)
-        return;
+    if (w->waited_us >= TX_WAIT_MAX_US)
+        return false;
+    if (w->retries++ < TX_YIELDS) {
+        sched_yield();
+        return true;
+    }
+    struct timespec ts = { 0, (long)w->sleep_us * 1000 };
+    nanosleep(&ts, NULL);
+    w->waited_us += w->sleep_us;
+    w->sleep_us = w->sleep_us * 2 > TX_SLEEP_MAX_US ? TX_SLEEP_MAX_US : w->sleep_us * 2;
+    return true;
+}
+
+static void tx_lost(struct iom_port *p, unsigned n)
+{
+    p->tx_drops += n;
+    p->drops[DROP_TX_ERROR] += n;
+}
+
+/* A udp pseudo-wire: one datagram per frame, a batch per sendmmsg. */
+static void mmsg_flush(struct iom_port *p)
+{
     struct mmsghdr msgs[IOM_TX_BATCH];
     struct iovec iov[IOM_TX_BATCH];
     memset(msgs, 0, sizeof msgs[0] * p->ntx);
     for (unsigned i = 0; i < p->ntx; i++) {
-        mirror_port(iom, (int)(p - iom->ports), p->txq[i]->data, p->txq[i]->len, false);
         iov[i].iov_base = p->txq[i]->data;
         iov[i].iov_len = p->txq[i]->len;
         msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -496,38 +520,80 @@ void port_flush(struct iom *iom, struct iom_port *p)
             msgs[i].msg_hdr.msg_namelen = sizeof p->udp_peer;
         }
     }
-    unsigned done = 0, retries = 0, waited_us = 0, sleep_us = TX_SLEEP_MIN_US;
+    unsigned done = 0;
+    struct tx_wait w = { .sleep_us = TX_SLEEP_MIN_US };
     while (done < p->ntx) {
         int n = sendmmsg(p->fd, msgs + done, p->ntx - done, MSG_DONTWAIT);
         if (n > 0) {
-            for (int i = 0; i < n; i++)
-                sent(p, p->txq[done + (unsigned)i]);
+            for (int i = 0; i < n; i++) {
+                p->tx_pkts++;
+                p->tx_octets += p->txq[done + (unsigned)i]->len;
+            }
             done += (unsigned)n;
-            retries = 0;
-            sleep_us = TX_SLEEP_MIN_US;
+            tx_progress(&w);
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
-        /* the peer's receive ring is full (a veth answers ENOBUFS for the
-         * one packet it dropped): let its NAPI thread run, send it again */
-        if (n < 0 && (errno == ENOBUFS || errno == EAGAIN) && waited_us < TX_WAIT_MAX_US) {
-            if (retries++ < TX_YIELDS) {
-                sched_yield();
-                continue;
-            }
-            struct timespec ts = { 0, (long)sleep_us * 1000 };
-            nanosleep(&ts, NULL);
-            waited_us += sleep_us;
-            sleep_us = sleep_us * 2 > TX_SLEEP_MAX_US ? TX_SLEEP_MAX_US : sleep_us * 2;
+        /* the receiver is full: let it run, send it again */
+        if (n < 0 && (errno == ENOBUFS || errno == EAGAIN) && tx_wait(&w))
             continue;
-        }
         /* this one is lost, as the wire would lose it; the rest still go */
-        p->tx_drops++;
-        p->drops[DROP_TX_ERROR]++;
+        tx_lost(p, 1);
         done++;
-        retries = 0;
+        w.retries = 0;
     }
+}
+
+/* A veth: the batch goes through the port's transmit ring. The kernel
+ * keeps a frame it could not send queued in the ring: the peer's receive
+ * ring is full (a veth answers ENOBUFS), so let its NAPI thread run and send
+ * again; the ring itself fills when the peer still holds what we sent. */
+static void ring_flush(struct iom_port *p)
+{
+    struct port_ring *r = &p->ring;
+    struct tx_wait w = { .sleep_us = TX_SLEEP_MIN_US };
+    unsigned next = 0;
+    for (;;) {
+        for (; next < p->ntx; next++) {
+            if (ring_tx_put(r, p->txq[next]->data, p->txq[next]->len) == 0)
+                continue;
+            if (errno != EMSGSIZE)
+                break; /* no free slot: after this send */
+            p->tx_drops++;
+            p->drops[DROP_OVERSIZE]++;
+        }
+        struct ring_tx_result res = { 0 };
+        int rc = ring_tx_send(r, &res);
+        bool busy = rc < 0 && (errno == ENOBUFS || errno == EAGAIN || errno == EINTR);
+        p->tx_pkts += res.sent;
+        p->tx_octets += res.octets;
+        tx_lost(p, res.dropped);
+        if (!r->tx_queued && next == p->ntx)
+            return;
+        if (res.sent)
+            tx_progress(&w);
+        if (rc < 0 && !busy && r->tx_queued > r->tx_discard) {
+            ring_tx_discard(r, 1); /* lost, as the wire would lose it; the rest still go */
+        } else if (!tx_wait(&w)) {
+            /* lose what the peer still refuses: the loop must go on */
+            ring_tx_discard(r, r->tx_queued);
+            tx_lost(p, p->ntx - next);
+            next = p->ntx;
+        }
+    }
+}
+
+void port_flush(struct iom *iom, struct iom_port *p)
+{
+    if (!p->ntx)
+        return;
+    for (unsigned i = 0; i < p->ntx; i++)
+        mirror_port(iom, (int)(p - iom->ports), p->txq[i]->data, p->txq[i]->len, false);
+    if (p->ring.map)
+        ring_flush(p);
+    else
+        mmsg_flush(p);
     for (unsigned i = 0; i < p->ntx; i++)
         pkt_free(iom, p->txq[i]);
     p->ntx = 0;

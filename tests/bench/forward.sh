@@ -7,6 +7,8 @@ set -u
 cd "$(dirname "$0")/../.."
 source tests/bench/lib.sh
 PFX=bfk$$
+# other labs may be running on this machine: every srlab verb names ours
+export SRLAB_LAB=bench-fwd
 cleanup() {
   "$SRLAB" down bench-fwd >/dev/null 2>&1
   for n in a r b; do ip netns del $PFX-$n 2>/dev/null; done
