@@ -228,12 +228,19 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
     iom->now_ms = mono_ms();
     for (int round = 0; round < 4; round++) {
         int n = dp_recv(ho.fd, ho.rx);
-        for (int i = 0; i < n; i++) {
+        const uint8_t *rec;
+        size_t rlen;
+        int got;
+        while ((got = dp_next(ho.rx, &rec, &rlen)) != 0) {
             struct dp_hdr h;
-            int hl = ho.rx->len[i] ? dp_hdr_read(ho.rx->buf[i], ho.rx->len[i], &h) : -1;
-            const uint8_t *d = ho.rx->buf[i] + (hl > 0 ? hl : 0);
-            size_t len = hl > 0 ? ho.rx->len[i] - (size_t)hl : 0;
-            struct iom_if *ifp = hl > 0 ? tunnel_if(iom, h.svc, h.ifname) : NULL;
+            int hl = got > 0 ? dp_hdr_read(rec, rlen, &h) : -1;
+            if (hl < 0) {
+                iom->drops[DROP_FROM_ISA_BAD]++;
+                continue;
+            }
+            const uint8_t *d = rec + hl;
+            size_t len = rlen - (size_t)hl;
+            struct iom_if *ifp = tunnel_if(iom, h.svc, h.ifname);
             if (!ifp || len < 1 || ((d[0] >> 4) != 4 && (d[0] >> 4) != 6)) {
                 iom->drops[DROP_FROM_ISA_BAD]++;
                 continue;
@@ -253,7 +260,7 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
             else
                 ip6_input(iom, ifp, p);
         }
-        if (n < DP_BATCH)
+        if (n < DP_DGRAMS)
             break;
     }
     port_flush_all(iom);

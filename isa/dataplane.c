@@ -20,7 +20,9 @@ void isa_emit(struct isa *isa, unsigned iom, uint32_t svc, const char *interface
     if (iom < 1 || iom > ISA_MAX_IOMS || !isa->out[iom])
         return;
     struct dp_hdr h = { .private_side = private_side, .svc = svc };
-    snprintf(h.ifname, sizeof h.ifname, "%s", interface);
+    size_t n = strnlen(interface, sizeof h.ifname - 1);
+    memcpy(h.ifname, interface, n); /* not snprintf: this is per packet */
+    h.ifname[n] = 0;
     if (dp_batch_add(isa->out[iom], &h, pkt, len, &isa->dp_sent, &isa->dp_failed) == 0)
         isa->to_iom_pkts++;
     else
@@ -44,16 +46,18 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
     int64_t start = zclock_mono();
     for (int round = 0; round < 4; round++) {
         int n = dp_recv(isa->dp_fd, isa->rx);
-        for (int i = 0; i < n; i++) {
+        const uint8_t *rec;
+        size_t len;
+        int got;
+        while ((got = dp_next(isa->rx, &rec, &len)) != 0) {
             struct dp_hdr h;
-            size_t len = isa->rx->len[i];
-            int hl = len ? dp_hdr_read(isa->rx->buf[i], len, &h) : -1;
+            int hl = got > 0 ? dp_hdr_read(rec, len, &h) : -1;
             unsigned slot = hl >= 0 ? h.sender : 0;
             if (hl < 0 || slot < 1 || slot > ISA_MAX_IOMS || !isa->out[slot]) {
                 isa->from_iom_bad++;
                 continue;
             }
-            const uint8_t *d = isa->rx->buf[i] + hl;
+            const uint8_t *d = rec + hl;
             len -= (size_t)hl;
             isa->from_iom_pkts++;
             isa->from_iom_octets += len;
@@ -67,7 +71,7 @@ static int on_dp(zloop_t *loop, zmq_pollitem_t *item, void *arg)
                 tunnel_public_input(isa, slot, d, len);
             }
         }
-        if (n < DP_BATCH || zclock_mono() - start >= ISA_DP_SLICE_MS)
+        if (n < DP_DGRAMS || zclock_mono() - start >= ISA_DP_SLICE_MS)
             break;
     }
     isa_flush(isa);

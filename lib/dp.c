@@ -133,12 +133,20 @@ void dp_batch_flush(struct dp_batch *b, uint64_t *sent, uint64_t *failed)
 {
     unsigned done = 0;
     bool retried = false;
+    for (unsigned i = 0; i < b->nd; i++) {
+        b->iov[i].iov_base = b->dgram[i];
+        b->iov[i].iov_len = b->dlen[i];
+        memset(&b->msg[i], 0, sizeof b->msg[i]);
+        b->msg[i].msg_hdr.msg_iov = &b->iov[i];
+        b->msg[i].msg_hdr.msg_iovlen = 1;
+    }
     if (b->fd < 0)
         reconnect(b);
-    while (done < b->n && b->fd >= 0) {
-        int k = sendmmsg(b->fd, b->msg + done, b->n - done, MSG_DONTWAIT);
+    while (done < b->nd && b->fd >= 0) {
+        int k = sendmmsg(b->fd, b->msg + done, b->nd - done, MSG_DONTWAIT);
         if (k > 0) {
-            *sent += (unsigned)k;
+            for (unsigned i = done; i < done + (unsigned)k; i++)
+                *sent += b->packets[i];
             done += (unsigned)k;
             continue;
         }
@@ -151,46 +159,73 @@ void dp_batch_flush(struct dp_batch *b, uint64_t *sent, uint64_t *failed)
         }
         break; /* peer gone or its queue full: lost, as on a wire */
     }
-    *failed += b->n - done;
-    b->n = 0;
+    for (unsigned i = done; i < b->nd; i++)
+        *failed += b->packets[i];
+    b->n = b->nd = 0;
 }
 
 int dp_batch_add(struct dp_batch *b, const struct dp_hdr *h, const uint8_t *pkt, size_t len,
                  uint64_t *sent, uint64_t *failed)
 {
-    if (len > DP_PKT_MAX)
+    uint8_t hdr[DP_HDR_MAX];
+    int hl = dp_hdr_write(hdr, sizeof hdr, h);
+    if (hl < 0 || len > DP_PKT_MAX)
         return -1;
-    unsigned i = b->n;
-    int hl = dp_hdr_write(b->hdr[i], DP_HDR_MAX, h);
-    if (hl < 0)
-        return -1;
-    memcpy(b->pkt[i], pkt, len);
-    b->iov[i][0].iov_base = b->hdr[i];
-    b->iov[i][0].iov_len = (size_t)hl;
-    b->iov[i][1].iov_base = b->pkt[i];
-    b->iov[i][1].iov_len = len;
-    memset(&b->msg[i], 0, sizeof b->msg[i]);
-    b->msg[i].msg_hdr.msg_iov = b->iov[i];
-    b->msg[i].msg_hdr.msg_iovlen = 2;
+    size_t rec = (size_t)hl + len;
+    if (!b->nd || b->dlen[b->nd - 1] + 2 + rec > DP_DGRAM_MAX) {
+        if (b->nd == DP_DGRAMS)
+            dp_batch_flush(b, sent, failed);
+        b->dlen[b->nd] = 0;
+        b->packets[b->nd] = 0;
+        b->nd++;
+    }
+    unsigned d = b->nd - 1;
+    uint8_t *w = b->dgram[d] + b->dlen[d];
+    wr16(w, (uint16_t)rec);
+    memcpy(w + 2, hdr, (size_t)hl);
+    memcpy(w + 2 + hl, pkt, len);
+    b->dlen[d] += 2 + rec;
+    b->packets[d]++;
     b->n++;
-    if (b->n == DP_BATCH)
-        dp_batch_flush(b, sent, failed);
     return 0;
 }
 
 int dp_recv(int fd, struct dp_rx *rx)
 {
-    for (int i = 0; i < DP_BATCH; i++) {
+    for (int i = 0; i < DP_DGRAMS; i++) {
         rx->iov[i].iov_base = rx->buf[i];
         rx->iov[i].iov_len = sizeof rx->buf[i];
         memset(&rx->msg[i], 0, sizeof rx->msg[i]);
         rx->msg[i].msg_hdr.msg_iov = &rx->iov[i];
         rx->msg[i].msg_hdr.msg_iovlen = 1;
     }
-    int n = recvmmsg(fd, rx->msg, DP_BATCH, MSG_DONTWAIT, NULL);
-    if (n <= 0)
-        return 0;
-    for (int i = 0; i < n; i++)
+    int n = recvmmsg(fd, rx->msg, DP_DGRAMS, MSG_DONTWAIT, NULL);
+    rx->n = n > 0 ? (unsigned)n : 0;
+    rx->cur = 0;
+    rx->off = 0;
+    for (unsigned i = 0; i < rx->n; i++)
         rx->len[i] = (rx->msg[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : rx->msg[i].msg_len;
-    return n;
+    return (int)rx->n;
+}
+
+int dp_next(struct dp_rx *rx, const uint8_t **rec, size_t *len)
+{
+    while (rx->cur < rx->n && rx->off == rx->len[rx->cur] && rx->off) {
+        rx->cur++;
+        rx->off = 0;
+    }
+    if (rx->cur >= rx->n)
+        return 0;
+    size_t have = rx->len[rx->cur] - rx->off;
+    const uint8_t *p = rx->buf[rx->cur] + rx->off;
+    size_t rl = have >= 2 ? rd16(p) : 0;
+    if (have < 2 || rl == 0 || rl > have - 2) {
+        rx->cur++; /* truncated, empty or a length past its end: the rest is not to be trusted */
+        rx->off = 0;
+        return -1;
+    }
+    *rec = p + 2;
+    *len = rl;
+    rx->off += 2 + rl;
+    return 1;
 }
