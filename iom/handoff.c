@@ -20,11 +20,22 @@ struct isa_out {
     struct dp_batch *batch;
 };
 
+/* The text keys of the placement cost a printf per packet; a flow's
+ * packets ask the same question, so the last answer per side is kept. */
+struct place_memo {
+    uint64_t gen;              /* placement_gen it was answered at; 0: none */
+    uint8_t key[48];           /* private: interface and tunnel name; public: addresses */
+    size_t key_len;
+    const char *isa;
+};
+
 struct handoff {
     int fd;
     struct isa_out outs[HANDOFF_MAX_ISAS];
     size_t n_outs;
     zhashx_t *placement;       /* "svc|interface" and "local|remote" -> "1/2" */
+    uint64_t placement_gen;    /* bumped whenever placement changes */
+    struct place_memo memo[2]; /* the last answer, private and public side */
     struct dp_rx *rx;
     uint64_t sent, failed;
 };
@@ -67,6 +78,7 @@ void handoff_close(struct iom *iom)
  * (tunnel) packets by their endpoints. */
 void handoff_apply(struct iom *iom)
 {
+    ho.placement_gen++;
     zhashx_destroy(&ho.placement);
     ho.placement = zhashx_new();
     for (size_t i = 0; iom->config && i < iom->config->n_ip_tunnels; i++) {
@@ -104,16 +116,15 @@ void handoff_place(const char *key, const char *isa)
 {
     if (!ho.placement)
         ho.placement = zhashx_new();
+    ho.placement_gen++;
     if (isa)
         zhashx_update(ho.placement, key, (void *)isa);
     else
         zhashx_delete(ho.placement, key);
 }
 
-static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const char *tunnel)
+static const char *placement_lookup(struct iom_if *oif, const struct pkt *p, const char *tunnel)
 {
-    if (!ho.placement)
-        return NULL;
     char k[240];
     if (oif->kind == IFK_TUNNEL_PRIVATE) {
         if (tunnel && tunnel[0])
@@ -124,12 +135,50 @@ static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const cha
     }
     char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
     bool v6 = (p->data[0] >> 4) == 6;
-    if (p->len < (v6 ? 40u : 20u))
-        return NULL;
     inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 24 : 16), dst, sizeof dst);
     inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 8 : 12), src, sizeof src);
     snprintf(k, sizeof k, "%s|%s", dst, src);
     return zhashx_lookup(ho.placement, k);
+}
+
+/* what identifies the question: the interface and tunnel name, or the
+ * packet's addresses; 0 when it does not fit a memo */
+static size_t memo_key(uint8_t *k, struct iom_if *oif, const struct pkt *p, const char *tunnel)
+{
+    if (oif->kind == IFK_TUNNEL_PRIVATE) {
+        size_t n = tunnel ? strnlen(tunnel, 40) : 0;
+        if (n == 40)
+            return 0;
+        memcpy(k, &oif, sizeof oif);
+        memcpy(k + sizeof oif, tunnel ? tunnel : "", n);
+        return sizeof oif + n;
+    }
+    bool v6 = (p->data[0] >> 4) == 6;
+    size_t n = v6 ? 32 : 8;
+    memcpy(k, p->data + (v6 ? 8 : 12), n); /* source and destination, adjacent */
+    return n;
+}
+
+static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const char *tunnel)
+{
+    if (!ho.placement)
+        return NULL;
+    bool private_side = oif->kind == IFK_TUNNEL_PRIVATE;
+    if (!private_side && p->len < ((p->data[0] >> 4) == 6 ? 40u : 20u))
+        return NULL;
+    struct place_memo *m = &ho.memo[private_side];
+    uint8_t k[sizeof m->key];
+    size_t kl = memo_key(k, oif, p, tunnel);
+    if (kl && m->gen == ho.placement_gen && m->key_len == kl && memcmp(m->key, k, kl) == 0)
+        return m->isa;
+    const char *isa = placement_lookup(oif, p, tunnel);
+    if (kl) {
+        m->gen = ho.placement_gen;
+        memcpy(m->key, k, kl);
+        m->key_len = kl;
+        m->isa = isa;
+    }
+    return isa;
 }
 
 static const Srlab__TunnelGroupConfig *group(struct iom *iom, unsigned id)
