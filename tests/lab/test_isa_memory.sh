@@ -29,8 +29,8 @@ expect_match "detail view: the ISA's memory in MiB and percent" "^1/2 +primary +
 expect_match "detail view: the three thresholds" \
   "^Memory thresholds +: low-watermark 80%, high-watermark 90%, max-threshold 95%" "$detail"
 
-# --- fill the ISA: 1,300 tunnels do not fit in 8 MiB --------------------------------------------
-gw_load --count 1300 --window 256 --hold 600 --delete > "$WS/fill" 2>&1 &
+# --- fill the ISA: 1,600 tunnels do not fit in 8 MiB ----------------------------------------------
+gw_load --count 1600 --window 256 --hold 600 --delete > "$WS/fill" 2>&1 &
 FILL=$!
 BGPIDS+=($FILL)
 full() { [ "$(events 'above the max-threshold')" -ge 1 ]; }
