@@ -132,8 +132,9 @@ void mcs_protection_update(struct mcs *m)
     bool in_sync = strcmp(mcs_sync_state(m), "in-sync") == 0;
     for (size_t i = 0; i < m->n_groups; i++) {
         struct mcs_group *g = &m->groups[i];
+        /* a master is protected only by a peer that could take over */
         bool nominal = m->peer_reachable && in_sync && mcs_group_synced(m, g) &&
-                       (g->state == MS_MASTER ||
+                       ((g->state == MS_MASTER && g->peer_has && g->peer_eligible) ||
                         (g->state == MS_STANDBY && !g->installing && !g->await_config &&
                          !g->failed));
         if (nominal == g->nominal)

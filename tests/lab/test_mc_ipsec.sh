@@ -94,6 +94,9 @@ read -r gap alive <<< "$(ping_gap kill-isas)"
 expect_eq "traffic resumed through the new master" 1 "$alive"
 note "outage after killing the master's ISAs: ${gap} ms (longest gap between replies at 100/s)"
 expect_eq "chassis-b's reason" "peer not eligible" "$(mc $B "g['reason']")"
+unprotected() { [ "$(mc $B "g['protection']")" = not-ready ]; }
+wait_for 3 unprotected && ok "chassis-b's protection not-ready: chassis-a could not take over" ||
+  fail "protection with a notEligible peer ($(mc $B "g['protection']"))"
 expect_eq "strongSwan's IKE SA SPIs unchanged (no re-authentication)" "$spis0" "$(ike_spis)"
 rekeyed() { local c=$(child_spis); [ "$(echo $c | wc -w)" = 2 ] &&
             [ -z "$(comm -12 <(echo $child0 | tr ' ' '\n' | sort) <(echo $c | tr ' ' '\n' | sort))" ]; }
