@@ -274,13 +274,6 @@ static void dyn_key(char *k, size_t len, uint32_t svc, const char *prefix, const
     snprintf(k, len, "%u|%s|%s", svc, prefix, tunnel);
 }
 
-static void place(uint32_t svc, const char *ifname, const char *tunnel, const char *isa)
-{
-    char k[200];
-    snprintf(k, sizeof k, "%u|%s|%s", svc, ifname, tunnel);
-    handoff_place(k, isa);
-}
-
 static void dyn_add(struct iom *iom, const Srlab__DynamicRoute *r)
 {
     char k[200];
@@ -295,7 +288,7 @@ static void dyn_add(struct iom *iom, const Srlab__DynamicRoute *r)
     snprintf(d->tunnel, sizeof d->tunnel, "%s", r->tunnel);
     snprintf(d->ifname, sizeof d->ifname, "%s", r->interface);
     snprintf(d->isa, sizeof d->isa, "%s", r->isa);
-    place(d->svc, d->ifname, d->tunnel, d->isa);
+    handoff_place(d->svc, d->ifname, d->tunnel, d->isa);
 }
 
 void iom_dyn_routes_load(struct iom *iom, const Srlab__CardConfig *cfg)
@@ -321,7 +314,7 @@ void iom_route_update(struct iom *iom, const Srlab__RouteUpdate *u)
         dyn_key(k, sizeof k, r->svc, r->prefix, r->tunnel);
         if (zhashx_lookup(iom->dyn_routes, k)) {
             zhashx_delete(iom->dyn_routes, k);
-            place(r->svc, r->interface, r->tunnel, NULL);
+            handoff_place(r->svc, r->interface, r->tunnel, NULL);
         }
     }
     for (size_t i = 0; i < u->n_add; i++)

@@ -11,6 +11,7 @@
 
 #include "dp.h"
 #include "iom.h"
+#include "key.h"
 #include "log.h"
 
 #define HANDOFF_MAX_ISAS 32
@@ -20,22 +21,11 @@ struct isa_out {
     struct dp_batch *batch;
 };
 
-/* The text keys of the placement cost a printf per packet; a flow's
- * packets ask the same question, so the last answer per side is kept. */
-struct place_memo {
-    uint64_t gen;              /* placement_gen it was answered at; 0: none */
-    uint8_t key[48];           /* private: interface and tunnel name; public: addresses */
-    size_t key_len;
-    const char *isa;
-};
-
 struct handoff {
     int fd;
     struct isa_out outs[HANDOFF_MAX_ISAS];
     size_t n_outs;
-    zhashx_t *placement;       /* "svc|interface" and "local|remote" -> "1/2" */
-    uint64_t placement_gen;    /* bumped whenever placement changes */
-    struct place_memo memo[2]; /* the last answer, private and public side */
+    zhashx_t *placement;       /* key_private() and key_addrs() -> "1/2" */
     struct dp_rx *rx;
     uint64_t sent, failed;
 };
@@ -74,111 +64,84 @@ void handoff_close(struct iom *iom)
     ho.fd = -1;
 }
 
-/* Where cpm placed each tunnel: private traffic by its interface, public
- * (tunnel) packets by their endpoints. */
+/* the public-side key of a tunnel from its configured addresses; false
+ * when they do not parse as one family */
+static bool addrs_key(char k[KEY_ADDRS_LEN], const char *local, const char *remote)
+{
+    uint8_t l[16], r[16];
+    int family = strchr(local, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(family, local, l) != 1 || inet_pton(family, remote, r) != 1)
+        return false;
+    key_addrs(k, family, l, r, -1);
+    return true;
+}
+
+/* Where cpm placed each tunnel: private traffic by its interface (and
+ * tunnel name), public (tunnel) packets by their endpoints. */
 void handoff_apply(struct iom *iom)
 {
-    ho.placement_gen++;
     zhashx_destroy(&ho.placement);
     ho.placement = zhashx_new();
+    char k[KEY_PRIVATE_LEN], a[KEY_ADDRS_LEN];
     for (size_t i = 0; iom->config && i < iom->config->n_ip_tunnels; i++) {
         const Srlab__IpTunnelConfig *t = iom->config->ip_tunnels[i];
         if (!t->isa[0])
             continue;
-        char k[160];
-        snprintf(k, sizeof k, "%u|%s", t->svc, t->interface);
+        key_private(k, t->svc, t->interface, NULL);
         zhashx_update(ho.placement, k, t->isa);
-        snprintf(k, sizeof k, "%s|%s", t->source, t->remote);
-        zhashx_update(ho.placement, k, t->isa);
+        if (addrs_key(a, t->source, t->remote))
+            zhashx_update(ho.placement, a, t->isa);
     }
     for (size_t i = 0; iom->config && i < iom->config->n_ipsec_tunnels; i++) {
         const Srlab__IpsecTunnelConfig *t = iom->config->ipsec_tunnels[i];
         if (!t->isa[0])
             continue;
-        char k[200];
-        snprintf(k, sizeof k, "%u|%s|%s", t->svc, t->interface, t->name);
+        key_private(k, t->svc, t->interface, t->name);
         zhashx_update(ho.placement, k, t->isa);
-        snprintf(k, sizeof k, "%u|%s", t->svc, t->interface);
+        key_private(k, t->svc, t->interface, NULL);
         if (!zhashx_lookup(ho.placement, k)) /* no route chose: the ISA matches policies */
             zhashx_insert(ho.placement, k, t->isa);
-        snprintf(k, sizeof k, "%s|%s", t->local_gateway, t->peer);
-        zhashx_update(ho.placement, k, t->isa);
+        if (addrs_key(a, t->local_gateway, t->peer))
+            zhashx_update(ho.placement, a, t->isa);
     }
     for (struct dyn_route *d = iom->dyn_routes ? zhashx_first(iom->dyn_routes) : NULL; d;
-         d = zhashx_next(iom->dyn_routes)) {
-        char k[200];
-        snprintf(k, sizeof k, "%u|%s|%s", d->svc, d->ifname, d->tunnel);
-        zhashx_update(ho.placement, k, d->isa);
-    }
+         d = zhashx_next(iom->dyn_routes))
+        handoff_place(d->svc, d->ifname, d->tunnel, d->isa);
 }
 
-void handoff_place(const char *key, const char *isa)
+/* a dynamic tunnel's reverse route: placed by its tunnel's name (without
+ * one it would stand for the whole interface) */
+void handoff_place(uint32_t svc, const char *ifname, const char *tunnel, const char *isa)
 {
+    if (!tunnel || !tunnel[0])
+        return;
     if (!ho.placement)
         ho.placement = zhashx_new();
-    ho.placement_gen++;
+    char k[KEY_PRIVATE_LEN];
+    key_private(k, svc, ifname, tunnel);
     if (isa)
-        zhashx_update(ho.placement, key, (void *)isa);
+        zhashx_update(ho.placement, k, (void *)isa);
     else
-        zhashx_delete(ho.placement, key);
+        zhashx_delete(ho.placement, k);
 }
 
-static const char *placement_lookup(struct iom_if *oif, const struct pkt *p, const char *tunnel)
-{
-    char k[240];
-    if (oif->kind == IFK_TUNNEL_PRIVATE) {
-        if (tunnel && tunnel[0])
-            snprintf(k, sizeof k, "%u|%s|%s", oif->svc, oif->name, tunnel);
-        else
-            snprintf(k, sizeof k, "%u|%s", oif->svc, oif->name);
-        return zhashx_lookup(ho.placement, k);
-    }
-    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
-    bool v6 = (p->data[0] >> 4) == 6;
-    inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 24 : 16), dst, sizeof dst);
-    inet_ntop(v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 8 : 12), src, sizeof src);
-    snprintf(k, sizeof k, "%s|%s", dst, src);
-    return zhashx_lookup(ho.placement, k);
-}
-
-/* what identifies the question: the interface and tunnel name, or the
- * packet's addresses; 0 when it does not fit a memo */
-static size_t memo_key(uint8_t *k, struct iom_if *oif, const struct pkt *p, const char *tunnel)
-{
-    if (oif->kind == IFK_TUNNEL_PRIVATE) {
-        size_t n = tunnel ? strnlen(tunnel, 40) : 0;
-        if (n == 40)
-            return 0;
-        memcpy(k, &oif, sizeof oif);
-        memcpy(k + sizeof oif, tunnel ? tunnel : "", n);
-        return sizeof oif + n;
-    }
-    bool v6 = (p->data[0] >> 4) == 6;
-    size_t n = v6 ? 32 : 8;
-    memcpy(k, p->data + (v6 ? 8 : 12), n); /* source and destination, adjacent */
-    return n;
-}
-
+/* the ISA holding the tunnel a packet goes to: private traffic by its
+ * interface and tunnel, public packets by destination (local) and source */
 static const char *placed_isa(struct iom_if *oif, const struct pkt *p, const char *tunnel)
 {
     if (!ho.placement)
         return NULL;
-    bool private_side = oif->kind == IFK_TUNNEL_PRIVATE;
-    if (!private_side && p->len < ((p->data[0] >> 4) == 6 ? 40u : 20u))
-        return NULL;
-    struct place_memo *m = &ho.memo[private_side];
-    uint8_t k[sizeof m->key];
-    size_t kl = memo_key(k, oif, p, tunnel);
-    if (kl && m->gen == ho.placement_gen && m->key_len == kl && memcmp(m->key, k, kl) == 0)
-        return m->isa;
-    const char *isa = placement_lookup(oif, p, tunnel);
-    if (kl) {
-        m->gen = ho.placement_gen;
-        memcpy(m->key, k, kl);
-        m->key_len = kl;
-        m->isa = isa;
+    if (oif->kind == IFK_TUNNEL_PRIVATE) {
+        char k[KEY_PRIVATE_LEN];
+        key_private(k, oif->svc, oif->name, tunnel);
+        return zhashx_lookup(ho.placement, k);
     }
-    return isa;
+    bool v6 = (p->data[0] >> 4) == 6;
+    if (p->len < (v6 ? 40u : 20u))
+        return NULL;
+    char a[KEY_ADDRS_LEN];
+    key_addrs(a, v6 ? AF_INET6 : AF_INET, p->data + (v6 ? 24 : 16), p->data + (v6 ? 8 : 12), -1);
+    return zhashx_lookup(ho.placement, a);
 }
 
 static const Srlab__TunnelGroupConfig *group(struct iom *iom, unsigned id)

@@ -473,7 +473,8 @@ int handoff_init(struct iom *iom);
 /* Reverse routes of dynamic tunnels: the full set of a push, or an update. */
 void iom_dyn_routes_load(struct iom *iom, const Srlab__CardConfig *cfg);
 void iom_route_update(struct iom *iom, const Srlab__RouteUpdate *u);
-void handoff_place(const char *key, const char *isa); /* NULL isa: remove */
+void handoff_place(uint32_t svc, const char *ifname, const char *tunnel,
+                   const char *isa); /* NULL isa: remove */
 /* tunnel: the tunnel a route chose (NULL otherwise); dynamic: that route is
  * a reverse route of an ipsec-gw's tunnel. */
 void handoff_to_isa(struct iom *iom, struct iom_if *oif, struct pkt *p, const uint8_t *nh,

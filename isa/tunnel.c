@@ -11,6 +11,7 @@
 
 #include "ike.h"
 #include "isa.h"
+#include "key.h"
 #include "log.h"
 
 #define EVENT_INTERVAL_MS 10000
@@ -71,58 +72,13 @@ void tunnel_drop(struct isa *isa, struct isa_tunnel *t, enum tunnel_drop d)
         t->told->pending = true;
 }
 
-/* Index keys are built for every packet: hex digits and copied names, no
- * printf (which was 3% of the ISA's time under tunnelled TCP). */
-static char *put_hex(char *w, const uint8_t *b, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        *w++ = digits[b[i] >> 4];
-        *w++ = digits[b[i] & 15];
-    }
-    return w;
-}
-
-static char *put_name(char *w, const char *s, size_t max)
-{
-    size_t n = strnlen(s, max);
-    memcpy(w, s, n);
-    w[n] = '|';
-    return w + n + 1;
-}
-
-#define KEY_NAME_MAX 80
-#define PRIVATE_KEY_LEN (8 + 2 * (KEY_NAME_MAX + 1) + 1)
-#define PUBLIC_KEY_LEN (1 + 32 + 32 + 2 + 1)
-
-static void private_key(char k[PRIVATE_KEY_LEN], uint32_t svc, const char *interface,
-                        const char *tunnel)
-{
-    uint8_t s[4] = { (uint8_t)(svc >> 24), (uint8_t)(svc >> 16), (uint8_t)(svc >> 8), (uint8_t)svc };
-    char *w = put_hex(k, s, 4);
-    w = put_name(w, interface, KEY_NAME_MAX);
-    w = put_name(w, tunnel ? tunnel : "", KEY_NAME_MAX);
-    *w = 0;
-}
-
-static void public_key(char k[PUBLIC_KEY_LEN], int family, const uint8_t *local,
-                       const uint8_t *remote, uint8_t proto)
-{
-    size_t n = family == AF_INET6 ? 16 : 4;
-    k[0] = family == AF_INET6 ? '6' : '4';
-    char *w = put_hex(k + 1, local, n);
-    w = put_hex(w, remote, n);
-    w = put_hex(w, &proto, 1);
-    *w = 0;
-}
-
 struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *interface,
                                      const char *tunnel, const uint8_t *pkt, size_t len)
 {
     if (!isa->by_private)
         return NULL;
-    char k[PRIVATE_KEY_LEN];
-    private_key(k, svc, interface, tunnel);
+    char k[KEY_PRIVATE_LEN];
+    key_private(k, svc, interface, tunnel);
     struct isa_tunnel *t = zhashx_lookup(isa->by_private, k);
     if (t || (tunnel && tunnel[0]))
         return t;
@@ -140,8 +96,8 @@ struct isa_tunnel *tunnel_by_private(struct isa *isa, uint32_t svc, const char *
 struct isa_tunnel *tunnel_by_public(struct isa *isa, int family, const uint8_t *local,
                                     const uint8_t *remote, uint8_t proto)
 {
-    char k[PUBLIC_KEY_LEN];
-    public_key(k, family, local, remote, proto);
+    char k[KEY_ADDRS_LEN];
+    key_addrs(k, family, local, remote, proto);
     return isa->by_public ? zhashx_lookup(isa->by_public, k) : NULL;
 }
 
@@ -162,8 +118,8 @@ static void index_public(struct isa *isa, struct isa_tunnel *t, bool add)
     const uint8_t *protos = t->ipsec ? esp : t->gre ? gre : ipip;
     size_t n = t->gre && !t->ipsec ? 1 : 2;
     for (size_t i = 0; i < n; i++) {
-        char k[PUBLIC_KEY_LEN];
-        public_key(k, t->family, t->src, t->remote, protos[i]);
+        char k[KEY_ADDRS_LEN];
+        key_addrs(k, t->family, t->src, t->remote, protos[i]);
         if (add)
             zhashx_update(isa->by_public, k, t);
         else if (zhashx_lookup(isa->by_public, k) == t)
@@ -281,8 +237,8 @@ static struct isa_tunnel *apply_ipsec_tunnel(struct isa *isa, const Srlab__Ipsec
 
 void tunnel_index_private(struct isa *isa, struct isa_tunnel *t, bool add)
 {
-    char k[PRIVATE_KEY_LEN];
-    private_key(k, t->svc, t->ifname, t->ipsec ? t->name : "");
+    char k[KEY_PRIVATE_LEN];
+    key_private(k, t->svc, t->ifname, t->ipsec ? t->name : "");
     if (!isa->by_private)
         return;
     if (add)
@@ -345,8 +301,8 @@ void tunnels_apply(struct isa *isa, const Srlab__CardConfig *cfg)
     isa->auto_tunnels = 0;
     for (size_t i = 0; i < n; i++) {
         isa->auto_tunnels += next[i]->dynamic && next[i]->auto_establish && !next[i]->gw;
-        char k[PRIVATE_KEY_LEN];
-        private_key(k, next[i]->svc, next[i]->ifname, next[i]->ipsec ? next[i]->name : "");
+        char k[KEY_PRIVATE_LEN];
+        key_private(k, next[i]->svc, next[i]->ifname, next[i]->ipsec ? next[i]->name : "");
         zhashx_update(isa->by_private, k, next[i]);
         if (!next[i]->gw) /* a gateway's tunnels are found by SPI, many share one peer */
             index_public(isa, next[i], true);
