@@ -10,7 +10,9 @@
 # way and a restarted mcs comes back as standby (stickiness); cutting the
 # inter-chassis link makes both sides lose the peer, restoring it elects one
 # master by priority, resyncs and returns to nominal; equal priorities let
-# the active ISA count decide. Outages are measured from 100/s pings.
+# the active ISA count decide; a controlled switchover; an IPv6 gateway
+# address, whose ND answers follow the master. Outages are measured from
+# 100/s pings.
 source "$(dirname "$0")/lib.sh"
 LAB=t-mc
 if lab_up topology/mc-ipsec.yaml $LAB > /tmp/$LAB.up 2>&1; then ok "mc-ipsec lab up"; else
@@ -202,3 +204,72 @@ wait_for 5 is_states "master standby" && ok "chassis-a master after the switchov
 expect_eq "chassis-b's reason" "forced switchover" "$(mc $B "g['reason']")"
 check "strongSwan's tunnels carry traffic through chassis-a" ping_ok
 expect_eq "still the first IKE SAs" "$spis0" "$(ike_spis)"
+
+# --- 9. an IPv6 gateway address: strongSwan over IPv6; ND follows the master ---------------------
+gw6_cfg() { # gw6_cfg WAN-HOST PUBLIC-HOST: the chassis's IPv6 addresses and the shared gateway 2001:db8:10::3
+  local g='configure service ies 100 interface "public" sap tunnel-1.public:1 ipsec-gw "gw6"'
+  printf '%s\n' "configure service ies 100 interface \"wan\" ipv6 address 2001:db8::$1/64" \
+    "configure service ies 100 interface \"public\" ipv6 address 2001:db8:10::$2/64" \
+    "$g create" "$g local-gateway-address 2001:db8:10::3" \
+    "$g default-secure-service 200 interface \"dynamic\"" "$g default-tunnel-template 1" \
+    "$g ike-policy 1" "$g pre-shared-key \"srlab-mc-demo6\"" "$g no shutdown"
+}
+gw6_cfg 2 1 | "$SRLAB" config -l $LAB $A /dev/stdin > "$WS/cfg6.out" 2>&1 &&
+  gw6_cfg 3 2 | "$SRLAB" config -l $LAB $B /dev/stdin >> "$WS/cfg6.out" 2>&1 &&
+  ok "both chassis: ipsec-gw \"gw6\" on the IPv6 address 2001:db8:10::3" ||
+  { fail "IPv6 gateway config"; sed 's/^/#   /' "$WS/cfg6.out"; }
+x peer ip -6 addr add 2001:db8::100/64 dev eth0 nodad
+x peer ip -6 route add 2001:db8:10::/64 dev eth0
+x peer ip addr add 10.22.0.1/24 dev eth1
+x peer-host ip addr add 10.22.0.10/24 dev eth0
+# strongSwan's connection to it, loaded beside the lab's (the settings
+# parser merges the two connections sections)
+swandir=${SRLAB_RUNDIR:-/run/srlab}/$LAB/peer/swanctl
+{ cat "$swandir/swanctl.conf"; cat <<'SWAN'; } > "$swandir/gw6.conf"
+connections {
+  gw6 {
+    local_addrs = 2001:db8::100
+    remote_addrs = 2001:db8:10::3
+    version = 2
+    proposals = aes128gcm16-prfsha256-ecp256
+    local {
+      auth = psk
+      id = peer6.example
+    }
+    remote {
+      auth = psk
+      id = 2001:db8:10::3
+    }
+    children {
+      gw6 {
+        local_ts = 10.22.0.0/24
+        remote_ts = 10.10.0.0/24
+        esp_proposals = aes128gcm16
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-gw6 {
+    id-1 = peer6.example
+    id-2 = 2001:db8:10::3
+    secret = "srlab-mc-demo6"
+  }
+}
+SWAN
+x peer swanctl --load-all --file "$swandir/gw6.conf" > "$WS/swan6.out" 2>&1
+check "strongSwan brings up its tunnel to the IPv6 gateway 2001:db8:10::3" x peer swanctl --initiate --child gw6
+ping6_ok() { x peer-host ping -c 2 -i 0.2 -W 1 -I 10.22.0.10 10.10.0.10 > /dev/null; }
+gw6_mac() { x peer ip -6 neigh show 2001:db8:10::3 dev eth0 | awk '{print $3}'; }
+gw6_spis() { x peer swanctl --list-sas --ike gw6 2>/dev/null | sed -nE 's/.*IKEv2, ([0-9a-f]+_i)\*? ([0-9a-f]+_r).*/\1 \2/p'; }
+check "ping peer-host (10.22.0.10) -> host-a through the IPv6 tunnel" ping6_ok
+expect_eq "the peer resolved 2001:db8:10::3 to the master's (chassis-a's) MAC" "$a_mac" "$(gw6_mac)"
+spis6=$(gw6_spis)
+cli $A tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+wait_for 5 is_states "standby master" && ok "switchover: chassis-b master" || fail "switchover (states: $(states))"
+wait_for 3 eval '[ "$(gw6_mac)" = "$b_mac" ]' &&
+  ok "the new master's unsolicited NA moved 2001:db8:10::3 to chassis-b's MAC" ||
+  fail "gateway MAC after the switchover: $(gw6_mac), chassis-b's is $b_mac"
+check "the IPv6 tunnel carries traffic through chassis-b" ping6_ok
+expect_eq "its IKE SA is the first one ($spis6)" "$spis6" "$(gw6_spis)"
