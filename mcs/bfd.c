@@ -210,9 +210,11 @@ bool mcs_bfd_up(const struct mcs *m)
     return m->bfd_rx_fd >= 0 && m->bfd.state == BFD_UP;
 }
 
-static void on_bfd(struct mcs *m, int fd, uint32_t events)
+/* what the peer sent, read before the detection time is checked: packets
+ * that waited in the socket while this loop was busy (a resync of 10,000
+ * tunnels) are the peer's, in time */
+static void bfd_read(struct mcs *m, int fd)
 {
-    (void)events;
     for (int i = 0; i < 64; i++) {
         uint8_t buf[128];
         struct sockaddr_storage from;
@@ -261,7 +263,13 @@ static void on_bfd(struct mcs *m, int fd, uint32_t events)
             mimp_check_peer(m, mcs_now(), before == BFD_UP ? "bfd" : NULL);
         }
     }
-    mcs_bfd_tick(m, mcs_now()); /* a poll is answered at once */
+}
+
+static void on_bfd(struct mcs *m, int fd, uint32_t events)
+{
+    (void)fd;
+    (void)events;
+    mcs_bfd_tick(m, mcs_now()); /* reads; a poll is answered at once */
 }
 
 static int udp_socket(const struct mcs *m, uint16_t port, bool rx)
@@ -336,6 +344,10 @@ void mcs_bfd_tick(struct mcs *m, int64_t now)
 {
     if (m->bfd_rx_fd < 0)
         return;
+    bfd_read(m, m->bfd_rx_fd);
+    if (m->bfd_rx_fd < 0)
+        return; /* closed on the way (peer down, configuration) */
+    now = mcs_now();
     enum bfd_state before = m->bfd.state;
     if (bfd_session_expire(&m->bfd, now)) {
         log_info("bfd_state", "from=%s to=down reason=detection_time_expired",
@@ -346,6 +358,17 @@ void mcs_bfd_tick(struct mcs *m, int64_t now)
         m->state_dirty = true;
         mimp_check_peer(m, now, before == BFD_UP ? "bfd" : NULL);
     }
+    mcs_bfd_send_due(m, now);
+}
+
+/* The packets due now, and nothing else (no receiving, no state change):
+ * long work, like a resync of thousands of tunnels, calls it between
+ * batches so that the peer keeps hearing from us within its detection
+ * time. */
+void mcs_bfd_send_due(struct mcs *m, int64_t now)
+{
+    if (m->bfd_tx_fd < 0)
+        return;
     struct bfd_pkt p;
     while (bfd_session_tx_due(&m->bfd, now, &p)) {
         uint8_t buf[BFD_PKT_LEN];

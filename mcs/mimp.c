@@ -250,6 +250,10 @@ void mimp_tick(struct mcs *m, int64_t now)
         mcs_bfd_open(m);
     }
     mcs_bfd_tick(m, now);
+    /* keep-alives that waited in the socket while the loop was busy count */
+    if (m->mimp_fd >= 0)
+        on_mimp_socket(m, m->mimp_fd, EPOLLIN);
+    now = mcs_now();
     mimp_check_peer(m, now, NULL);
     if (m->mimp_fd >= 0 && (m->mimp_trigger || now >= m->mimp_next_tx_ms))
         mimp_send(m);

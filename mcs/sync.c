@@ -232,6 +232,7 @@ static void queue_send(struct mcs *m, zhashx_t **pq, bool full, uint32_t *groups
                 if (recs[k])
                     recs[k]->unsent = rc != 0;
             n = 0;
+            mcs_pulse(m);
         }
         if (n) {
             int rc = isa_send_batch(m, e->isa, sas, n, full, false, groups, n_groups);
@@ -297,6 +298,7 @@ static int peer_send_batch(struct mcs *m, Srlab__SyncIkeSa **sas, size_t n, bool
     if (mcs_session_send(m, &env, (uint32_t)n) != 0)
         return -1;
     m->sync_tx += n;
+    mcs_pulse(m);
     return 0;
 }
 
@@ -400,6 +402,8 @@ void mcs_sync_peer_batch(struct mcs *m, const Srlab__SyncBatch *b)
     }
     zhashx_t *q = queue_new();
     for (size_t i = 0; i < b->n_sas; i++) {
+        if (i % 64 == 63)
+            mcs_pulse(m);
         const Srlab__SyncIkeSa *in = b->sas[i];
         const char *bad = check_record(in);
         if (bad) {
@@ -511,6 +515,8 @@ static void local_batch(struct mcs *m, struct mcs_isa *isa, const Srlab__SyncBat
         isa->full_gen = ++m->isa_full_counter;
     }
     for (size_t i = 0; i < b->n_sas; i++) {
+        if (i % 64 == 63)
+            mcs_pulse(m);
         const Srlab__SyncIkeSa *in = b->sas[i];
         const char *bad = check_record(in);
         if (bad) {
@@ -697,7 +703,10 @@ void mcs_sync_group_forwarding(struct mcs *m, struct mcs_group *g, bool forwardi
         for (struct mcs_rec *r = zhashx_first(m->peer); r; r = zhashx_next(m->peer))
             if (r->sa->group == g->id)
                 zlistx_add_end(keys, (void *)zhashx_cursor(m->peer));
+        size_t n = 0;
         for (const char *k = zlistx_first(keys); k; k = zlistx_next(keys)) {
+            if (++n % 256 == 0)
+                mcs_pulse(m);
             struct mcs_rec *p = zhashx_lookup(m->peer, k);
             struct mcs_rec *r = calloc(1, sizeof *r);
             r->sa = sa_copy(p->sa);
@@ -769,7 +778,10 @@ void mcs_sync_config_changed(struct mcs *m)
 {
     zlistx_t *gone = zlistx_new();
     zhashx_t *q = queue_new();
+    size_t n = 0;
     for (struct mcs_rec *r = zhashx_first(m->peer); r; r = zhashx_next(m->peer)) {
+        if (++n % 256 == 0)
+            mcs_pulse(m);
         struct mcs_group *g = mcs_group_find(m, r->sa->group);
         if (!g || !mcs_group_synced(m, g)) {
             zlistx_add_end(gone, (void *)zhashx_cursor(m->peer));
