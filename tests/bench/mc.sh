@@ -14,6 +14,9 @@
 # tunnels, and the standby's mcs is restarted; the time until its ISAs hold
 # every tunnel again is compared with the time the same tunnels took to set
 # up (the baseline, in the same run): ratio = setup time / resync time.
+# Last the standby's ISAs are restarted: the time until they hold every
+# tunnel again, and the peer losses either chassis logged meanwhile (a busy
+# mcs must not miss BFD: target 0).
 set -u
 cd "$(dirname "$0")/../.."
 source tests/bench/lib.sh
@@ -133,7 +136,12 @@ until_true 120 installed_is $SB $S
 T_SYNC=$(since "$t")
 echo "  $SB's restarted mcs: $(mc $SB "g['installed']")/$S tunnels installed again in $T_SYNC s;" \
      "$((S - have)) of them took $T_SETUP s to set up"
-# the same standby's ISAs restarted: every tunnel installed from scratch
+# the same standby's ISAs restarted: every tunnel installed from scratch.
+# Peer losses either chassis logs meanwhile: none should be (both mcs are
+# busy with the resync, and must keep BFD going)
+losses() { echo $(( $("$SRLAB" cli -l $L $A show log log-id 99 | grep -c "is unreachable") +
+                    $("$SRLAB" cli -l $L $B show log log-id 99 | grep -c "is unreachable") )); }
+LOSSES0=$(losses)
 "$SRLAB" kill -l $L $SB isa-1/2 > /dev/null; "$SRLAB" kill -l $L $SB isa-2/1 > /dev/null
 until_true 10 installed_is $SB 0
 t=$(now)
@@ -141,6 +149,8 @@ t=$(now)
 if until_true 120 installed_is $SB $S; then T_ISA=$(since "$t")
   echo "  $SB's restarted ISAs: all $S tunnels installed from scratch in $T_ISA s"
 else T_ISA=0; echo "  $SB's restarted ISAs: $(mc $SB "g['installed']") of $S tunnels installed after 120 s"; fi
+FALSE_LOSSES=$(( $(losses) - LOSSES0 ))
+echo "  peer losses logged while the ISAs resynced: $FALSE_LOSSES"
 x loadgen pkill -INT -f "ikeload --target" 2>/dev/null
 until_true 10 grep -q "held" "$TMP/load.a"
 LOST=$(sed -n 's/.*; \([0-9]*\) lost.*/\1/p' "$TMP/load.a" | head -1)
@@ -149,14 +159,15 @@ echo "  ikeload's first $((N - 1)) tunnels: ${LOST:-?} lost, ${REKEYS:-?} CHILD 
 /usr/bin/python3 - "${OUT[isa-kill]}" "${OUT[mcs-kill]}" "${OUT[link-cut]}" \
   "$((${REAUTH[isa-kill]} + ${REAUTH[mcs-kill]} + ${REAUTH[link-cut]}))" \
   "${HELD[isa-kill]} ${HELD[mcs-kill]} ${HELD[link-cut]}" "$N" "$S" "$T_SYNC" "$T_SETUP" "$((S - have))" "${LOST:-?}" \
-  "$T_ISA" <<'PY'
+  "$T_ISA" "$FALSE_LOSSES" <<'PY'
 import sys
-o1, o2, o3, reauth, held, n, s, tsync, tsetup, made, lost, tisa = sys.argv[1:13]
+o1, o2, o3, reauth, held, n, s, tsync, tsetup, made, lost, tisa, losses = sys.argv[1:14]
 tsync, tsetup, made, tisa = float(tsync), float(tsetup), int(made), float(tisa)
 ratio = (int(s) / tsync) / (made / tsetup) if tsync > 0 and tsetup > 0 else 0
 print(f"bench mc: outage isa-kill {o1} ms, mcs-kill {o2} ms, link-cut {o3} ms (target 500); "
       f"re-authentications {reauth} (target 0); tunnels on the new master {held} of {n}; "
       f"ikeload tunnels lost {lost}; resync of {s} tunnels {tsync:.2f} s (restarted mcs), "
       f"{tisa:.2f} s (restarted ISAs, {int(s) / tisa if tisa else 0:.0f} tunnels/s); "
-      f"mcs resync {int(s) / tsync:.0f} tunnels/s vs setup {made / tsetup:.0f}/s ratio {ratio:.2f} (target 1.0)")
+      f"mcs resync {int(s) / tsync:.0f} tunnels/s vs setup {made / tsetup:.0f}/s ratio {ratio:.2f} (target 1.0); "
+      f"peer losses during the ISA resync {losses} (target 0)")
 PY
