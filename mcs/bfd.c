@@ -362,9 +362,7 @@ void mcs_bfd_tick(struct mcs *m, int64_t now)
 }
 
 /* The packets due now, and nothing else (no receiving, no state change):
- * long work, like a resync of thousands of tunnels, calls it between
- * batches so that the peer keeps hearing from us within its detection
- * time. */
+ * mcs_pulse calls it between batches of long work. */
 void mcs_bfd_send_due(struct mcs *m, int64_t now)
 {
     if (m->bfd_tx_fd < 0)

@@ -396,8 +396,9 @@ void mcs_bfd_open(struct mcs *m);
 void mcs_bfd_close(struct mcs *m);
 void mcs_bfd_tick(struct mcs *m, int64_t now);
 void mcs_bfd_send_due(struct mcs *m, int64_t now);
-/* between batches of long work: BFD packets that are due go out */
-static inline void mcs_pulse(struct mcs *m) { mcs_bfd_send_due(m, mcs_now()); }
+/* Between batches of long work: the BFD packets and MIMP keep-alive that
+ * are due go out (sends only: no receiving, no state change). */
+void mcs_pulse(struct mcs *m);
 bool mcs_bfd_up(const struct mcs *m);
 
 /* ---- group.c ---- */

@@ -65,6 +65,18 @@ void mimp_send(struct mcs *m)
     m->mimp_next_tx_ms = mcs_now() + (int64_t)m->keepalive_ds * 100;
 }
 
+/* A resync of thousands of tunnels keeps this loop busy for longer than
+ * BFD's detection time (and, at tens of thousands, MIMP's hold time): the
+ * sync code calls this between batches so that the peer keeps hearing
+ * from us and does not take a busy chassis for a dead one. */
+void mcs_pulse(struct mcs *m)
+{
+    int64_t now = mcs_now();
+    mcs_bfd_send_due(m, now);
+    if (m->mimp_fd >= 0 && now >= m->mimp_next_tx_ms)
+        mimp_send(m);
+}
+
 /* Every field of a MIMP packet from the network is checked before use. */
 static const char *check_mimp(const Srlab__Mimp *mi)
 {
