@@ -11,7 +11,8 @@
 # inter-chassis link makes both sides lose the peer, restoring it elects one
 # master by priority, resyncs and returns to nominal; equal priorities let
 # the active ISA count decide; a controlled switchover; an IPv6 gateway
-# address, whose ND answers follow the master. Outages are measured from
+# address, whose ND answers follow the master; the whole master chassis
+# killed (srlab kill NODE all) and booted again. Outages are measured from
 # 100/s pings.
 source "$(dirname "$0")/lib.sh"
 LAB=t-mc
@@ -273,3 +274,36 @@ wait_for 3 eval '[ "$(gw6_mac)" = "$b_mac" ]' &&
   fail "gateway MAC after the switchover: $(gw6_mac), chassis-b's is $b_mac"
 check "the IPv6 tunnel carries traffic through chassis-b" ping6_ok
 expect_eq "its IKE SA is the first one ($spis6)" "$spis6" "$(gw6_spis)"
+
+# --- 10. the whole master chassis dies ----------------------------------------------------------
+# (chassis-a master again first: host-a's gateway is chassis-b, which must live)
+cli $B tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null 2>&1
+wait_for 5 is_states "master standby" && ok "chassis-a master again (switchover)" ||
+  fail "switchover back to chassis-a (states: $(states))"
+three() { [ "$(mc $B "str(g['installed']) + ' ' + g['protection']")" = "3 nominal" ]; }
+wait_for 10 three && ok "chassis-b holds the 3 tunnels, nominal" || fail "chassis-b before the chassis kill ($(mc $B "g"))"
+spis_all=$(ike_spis)
+child0=$(child_spis)
+ping_start kill-chassis
+sleep 1
+check "srlab kill chassis-a all (cpm, IOMs, ISAs, mcs at once)" "$SRLAB" kill -l $LAB $A all
+b_alone() { [ "$(mc $B "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
+wait_for 5 b_alone && ok "chassis-b: eligible (acting master), reason: peer unreachable (bfd)" ||
+  fail "chassis-b after chassis-a died ($(mc $B "g['master_state'] + ' / ' + g['reason']"))"
+sleep 2
+ping_stop
+read -r gap alive <<< "$(ping_gap kill-chassis)"
+expect_eq "traffic resumed through chassis-b" 1 "$alive"
+note "outage after killing the whole master chassis: ${gap} ms (longest gap between replies at 100/s)"
+check "strongSwan's tunnels carry traffic through chassis-b" ping_ok
+check "and the IPv6 one" ping6_ok
+expect_eq "strongSwan's 3 IKE SAs unchanged (no re-authentication)" "$spis_all" "$(ike_spis)"
+fresh() { local c=$(child_spis); [ "$(echo $c | wc -w)" = 3 ] &&
+          [ -z "$(comm -12 <(echo $child0 | tr ' ' '\n' | sort) <(echo $c | tr ' ' '\n' | sort))" ]; }
+wait_for 5 fresh && ok "chassis-b rekeyed the 3 CHILD SAs" || fail "CHILD SAs after the chassis kill ($child0-> $(child_spis))"
+check "srlab start chassis-a all" "$SRLAB" start -l $LAB $A all
+wait_for 15 is_states "standby master" && ok "chassis-a back as standby (stickiness), chassis-b master" ||
+  fail "after chassis-a's restart (states: $(states))"
+three_a() { [ "$(mc $A "str(g['installed']) + ' ' + g['protection']")" = "3 nominal" ]; }
+wait_for 15 three_a && ok "chassis-a resynced the 3 tunnels; nominal" || fail "chassis-a's resync ($(mc $A "g"))"
+expect_eq "still the same IKE SAs" "$spis_all" "$(ike_spis)"

@@ -313,6 +313,38 @@ static int parse_signal(const char *s)
     return -1;
 }
 
+/* srlab kill NODE all: every running process of the node at once, as
+ * when a whole chassis loses power; each is reported. */
+static int kill_node(const char *lab, const char *node, int sig)
+{
+    Srlab__Envelope *owner = NULL;
+    Srlab__SupReply *r = sup_request(lab, "status", NULL, NULL, &owner);
+    if (!r) {
+        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
+        return 1;
+    }
+    int killed = 0, failed = 0;
+    for (size_t i = 0; i < r->n_procs; i++) {
+        const Srlab__ProcStatus *p = r->procs[i];
+        if (strcmp(p->node, node) != 0 || !p->running || !p->pid)
+            continue;
+        if (kill((pid_t)p->pid, sig) != 0) {
+            fprintf(stderr, "srlab: kill %s %s (pid %u): %s\n", node, p->proc, p->pid,
+                    strerror(errno));
+            failed++;
+            continue;
+        }
+        printf("%s %s (pid %u): sent SIG%s\n", node, p->proc, p->pid, sigabbrev_np(sig));
+        killed++;
+    }
+    srlab__envelope__free_unpacked(owner, NULL);
+    if (!killed && !failed) {
+        fprintf(stderr, "srlab: %s has no running process\n", node);
+        return 1;
+    }
+    return failed ? 1 : 0;
+}
+
 int cmd_kill(int argc, char **argv)
 {
     char lab[TOPO_NAME_MAX + 1];
@@ -326,7 +358,7 @@ int cmd_kill(int argc, char **argv)
         }
     if (lab_and_node(args, argv, lab, sizeof lab, &ni) != 0 || ni + 2 != args) {
         fprintf(stderr, "usage: srlab kill [-l LAB] NODE PROC [--signal S]   "
-                        "(PROC: cpm, iom-1, isa-1/2, mcs, charon)\n");
+                        "(PROC: cpm, iom-1, isa-1/2, mcs, charon, all)\n");
         return 2;
     }
     int sig = parse_signal(sigarg);
@@ -335,6 +367,8 @@ int cmd_kill(int argc, char **argv)
         return 2;
     }
     const char *node = argv[ni], *proc = argv[ni + 1];
+    if (strcmp(proc, "all") == 0)
+        return kill_node(lab, node, sig);
     bool running;
     pid_t pid = proc_pid(lab, node, proc, &running);
     if (!pid) {
@@ -353,29 +387,65 @@ int cmd_kill(int argc, char **argv)
     return 0;
 }
 
-int cmd_start(int argc, char **argv)
+static int start_one(const char *lab, const char *node, const char *proc)
 {
-    char lab[TOPO_NAME_MAX + 1];
-    int ni;
-    if (lab_and_node(argc, argv, lab, sizeof lab, &ni) != 0 || ni + 2 != argc) {
-        fprintf(stderr, "usage: srlab start [-l LAB] NODE PROC\n");
-        return 2;
-    }
     Srlab__Envelope *owner = NULL;
-    Srlab__SupReply *r = sup_request(lab, "start", argv[ni], argv[ni + 1], &owner);
+    Srlab__SupReply *r = sup_request(lab, "start", node, proc, &owner);
     int rc = 1;
     if (!r)
         fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
     else if (r->status != 0)
         fprintf(stderr, "srlab: %s\n", r->error);
     else {
-        printf("%s %s started (pid %u)\n", argv[ni], argv[ni + 1],
-               r->n_procs ? r->procs[0]->pid : 0);
+        printf("%s %s started (pid %u)\n", node, proc, r->n_procs ? r->procs[0]->pid : 0);
         rc = 0;
     }
     if (owner)
         srlab__envelope__free_unpacked(owner, NULL);
     return rc;
+}
+
+/* srlab start NODE all: every stopped process of the node, cpm first (the
+ * cards register with it), as a chassis boots. */
+static int start_node(const char *lab, const char *node)
+{
+    Srlab__Envelope *owner = NULL;
+    Srlab__SupReply *r = sup_request(lab, "status", NULL, NULL, &owner);
+    if (!r) {
+        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
+        return 1;
+    }
+    int started = 0, failed = 0;
+    for (int cpm_pass = 1; cpm_pass >= 0; cpm_pass--)
+        for (size_t i = 0; i < r->n_procs; i++) {
+            const Srlab__ProcStatus *p = r->procs[i];
+            if (strcmp(p->node, node) != 0 || p->running ||
+                (strcmp(p->proc, "cpm") == 0) != (cpm_pass == 1))
+                continue;
+            if (start_one(lab, node, p->proc) == 0)
+                started++;
+            else
+                failed++;
+        }
+    srlab__envelope__free_unpacked(owner, NULL);
+    if (!started && !failed) {
+        fprintf(stderr, "srlab: %s has no stopped process\n", node);
+        return 1;
+    }
+    return failed ? 1 : 0;
+}
+
+int cmd_start(int argc, char **argv)
+{
+    char lab[TOPO_NAME_MAX + 1];
+    int ni;
+    if (lab_and_node(argc, argv, lab, sizeof lab, &ni) != 0 || ni + 2 != argc) {
+        fprintf(stderr, "usage: srlab start [-l LAB] NODE PROC|all\n");
+        return 2;
+    }
+    if (strcmp(argv[ni + 1], "all") == 0)
+        return start_node(lab, argv[ni]);
+    return start_one(lab, argv[ni], argv[ni + 1]);
 }
 
 /* ---- keys ---------------------------------------------------------------------- */
