@@ -3,13 +3,15 @@
 # mc-ipsec lab with keep-alive-interval 5, hold-on-neighbor-failure 2 and BFD).
 # strongSwan's tunnel plus BENCH_MC_TUNNELS - 1 (999) tunnels from bin/ikeload
 # on the shared gateway; peer-host pings host-a BENCH_MC_PPS (1,000) times a
-# second through strongSwan's tunnel. Three failures, one after the other,
+# second through strongSwan's tunnel. Four failures, one after the other,
 # each with the outage (the longest silence between replies), strongSwan's
 # IKE SA SPIs before and after (a change is a re-authentication), ikeload's
 # tunnels lost, and how many tunnels the new master's gateway holds:
 #   1. kill both ISAs of the master (chassis-a)
 #   2. kill the new master's (chassis-b's) mcs
 #   3. cut the inter-chassis link (chassis-a:mgmt), then restore it
+#   4. kill the whole master chassis (chassis-a, srlab kill NODE all), then
+#      boot it again
 # Then MCS sync throughput: ikeload brings the total to BENCH_MC_SYNC (10,000)
 # tunnels, and the standby's mcs is restarted; the time until its ISAs hold
 # every tunnel again is compared with the time the same tunnels took to set
@@ -91,7 +93,7 @@ scenario() {
   ping_on "$name"
   local t0=$(now)
   eval "$cmd" > /dev/null
-  until_true 10 is_states "$want" || echo "  $name: states $(states), wanted $want"
+  until_true 10 ${STATES_IS:-is_states} "$want" || echo "  $name: states $(states), wanted $want"
   local t_state=$(since "$t0")
   until_true 30 tunnels_is "$master" "$N"
   local t_all=$(since "$t0")
@@ -119,6 +121,20 @@ t=$(now)
 nominal() { [ "$(mc $A "g['protection']") $(mc $B "g['protection']")" = "nominal nominal" ]; }
 until_true 30 nominal && echo "  link restored: $(states), protection nominal after $(since "$t") s" ||
   echo "  link restored: $(states), protection $(mc $A "g['protection']")/$(mc $B "g['protection']")"
+# the whole master chassis (chassis-a: host-a's gateway, chassis-b, lives);
+# a dead chassis has no CLI, so only chassis-b's state is watched
+b_is() { [ "$(mc $B "g['master_state']")" = "$1" ]; }
+STATES_IS=b_is scenario chassis-kill "'$SRLAB' kill -l $L $A all" eligible $B
+t=$(now)
+"$SRLAB" start -l $L $A all > /dev/null
+until_true 60 installed_is $A $N && echo "  chassis-a booted again: standby with all $N tunnels after $(since "$t") s" ||
+  echo "  chassis-a booted again: $(states), $(mc $A "g['installed']") of $N tunnels"
+# chassis-a master again, so that what follows runs as before
+until_true 10 is_states "standby master"
+"$SRLAB" cli -l $L $B tools perform redundancy multi-chassis mc-ipsec force-switchover tunnel-group 1 > /dev/null
+until_true 10 is_states "master standby" || echo "  switchover back to chassis-a: $(states)"
+until_true 30 tunnels_is $A $N
+until_true 30 installed_is $B $N
 # ---- MCS sync throughput: S tunnels, the standby's mcs restarted -----------------------------------
 M=$(mc $A "g['master_state']")
 SB=$([ "$M" = master ] && echo $B || echo $A)
@@ -155,16 +171,16 @@ x loadgen pkill -INT -f "ikeload --target" 2>/dev/null
 until_true 10 grep -q "held" "$TMP/load.a"
 LOST=$(sed -n 's/.*; \([0-9]*\) lost.*/\1/p' "$TMP/load.a" | head -1)
 REKEYS=$(sed -n 's/.*; \([0-9]*\) CHILD SA rekeys answered.*/\1/p' "$TMP/load.a" | head -1)
-echo "  ikeload's first $((N - 1)) tunnels: ${LOST:-?} lost, ${REKEYS:-?} CHILD SA rekeys answered (3 failovers)"
+echo "  ikeload's first $((N - 1)) tunnels: ${LOST:-?} lost, ${REKEYS:-?} CHILD SA rekeys answered (4 failovers)"
 /usr/bin/python3 - "${OUT[isa-kill]}" "${OUT[mcs-kill]}" "${OUT[link-cut]}" \
-  "$((${REAUTH[isa-kill]} + ${REAUTH[mcs-kill]} + ${REAUTH[link-cut]}))" \
-  "${HELD[isa-kill]} ${HELD[mcs-kill]} ${HELD[link-cut]}" "$N" "$S" "$T_SYNC" "$T_SETUP" "$((S - have))" "${LOST:-?}" \
-  "$T_ISA" "$FALSE_LOSSES" <<'PY'
+  "$((${REAUTH[isa-kill]} + ${REAUTH[mcs-kill]} + ${REAUTH[link-cut]} + ${REAUTH[chassis-kill]}))" \
+  "${HELD[isa-kill]} ${HELD[mcs-kill]} ${HELD[link-cut]} ${HELD[chassis-kill]}" "$N" "$S" "$T_SYNC" "$T_SETUP" \
+  "$((S - have))" "${LOST:-?}" "$T_ISA" "$FALSE_LOSSES" "${OUT[chassis-kill]}" <<'PY'
 import sys
-o1, o2, o3, reauth, held, n, s, tsync, tsetup, made, lost, tisa, losses = sys.argv[1:14]
+o1, o2, o3, reauth, held, n, s, tsync, tsetup, made, lost, tisa, losses, o4 = sys.argv[1:15]
 tsync, tsetup, made, tisa = float(tsync), float(tsetup), int(made), float(tisa)
 ratio = (int(s) / tsync) / (made / tsetup) if tsync > 0 and tsetup > 0 else 0
-print(f"bench mc: outage isa-kill {o1} ms, mcs-kill {o2} ms, link-cut {o3} ms (target 500); "
+print(f"bench mc: outage isa-kill {o1} ms, mcs-kill {o2} ms, link-cut {o3} ms, chassis-kill {o4} ms (target 500); "
       f"re-authentications {reauth} (target 0); tunnels on the new master {held} of {n}; "
       f"ikeload tunnels lost {lost}; resync of {s} tunnels {tsync:.2f} s (restarted mcs), "
       f"{tisa:.2f} s (restarted ISAs, {int(s) / tisa if tisa else 0:.0f} tunnels/s); "
