@@ -157,16 +157,19 @@ void mcs_send_state(struct mcs *m)
     Srlab__McGroupState **gp = calloc(m->n_groups ? m->n_groups : 1, sizeof *gp);
     for (size_t i = 0; i < m->n_groups; i++) {
         const struct mcs_group *g = &m->groups[i];
+        /* what the peer said counts while it is reachable; after that the
+         * show says "-", not its last state */
+        bool heard = g->peer_has && m->peer_reachable;
         Srlab__McGroupState *o = &gs[i];
         srlab__mc_group_state__init(o);
         o->group = g->id;
         o->peer_group = g->peer_group;
         o->state = (char *)mimp_state_name(g->state);
         o->reason = (char *)g->reason;
-        o->peer_state = g->peer_has ? (char *)mimp_state_name(g->peer_state) : "";
+        o->peer_state = heard ? (char *)mimp_state_name(g->peer_state) : "";
         o->forwarding = mimp_state_acting(g->state);
         o->eligible = g->ineligible == NULL;
-        o->peer_eligible = g->peer_has && g->peer_eligible;
+        o->peer_eligible = heard && g->peer_eligible;
         o->priority = g->priority;
         o->peer_priority = g->peer_priority;
         o->active_isas = (uint32_t)g->n_isas;

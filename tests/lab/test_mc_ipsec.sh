@@ -290,6 +290,8 @@ check "srlab kill chassis-a all (cpm, IOMs, ISAs, mcs at once)" "$SRLAB" kill -l
 b_alone() { [ "$(mc $B "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
 wait_for 5 b_alone && ok "chassis-b: eligible (acting master), reason: peer unreachable (bfd)" ||
   fail "chassis-b after chassis-a died ($(mc $B "g['master_state'] + ' / ' + g['reason']"))"
+expect_eq "chassis-b shows no peer state while chassis-a is dead" "-" \
+  "$(cli $B show redundancy multi-chassis mc-ipsec peer 172.31.255.1 tunnel-group 1 | sed -nE 's/.*Peer State +: (.*)$/\1/p')"
 sleep 2
 ping_stop
 read -r gap alive <<< "$(ping_gap kill-chassis)"
