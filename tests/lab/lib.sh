@@ -31,7 +31,12 @@ expect_match() {
 BGPIDS=()
 cleanup() {
   for p in "${BGPIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for l in "${LABS[@]}"; do "$SRLAB" down "$l" >/dev/null 2>&1; done
+  for l in "${LABS[@]}"; do
+    # SRLAB_TEST_KEEP=DIR: the lab's run directory (logs, configs) is kept there
+    [ -n "${SRLAB_TEST_KEEP:-}" ] && mkdir -p "$SRLAB_TEST_KEEP" &&
+      cp -a "${SRLAB_RUNDIR:-/run/srlab}/$l" "$SRLAB_TEST_KEEP/" 2>/dev/null
+    "$SRLAB" down "$l" >/dev/null 2>&1
+  done
 }
 
 # bg NODE CMD...: runs a command in a lab node in the background; killed at exit

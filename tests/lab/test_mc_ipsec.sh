@@ -300,8 +300,9 @@ note "outage after killing the whole master chassis: ${gap} ms (longest gap betw
 check "strongSwan's tunnels carry traffic through chassis-b" ping_ok
 check "and the IPv6 one" ping6_ok
 expect_eq "strongSwan's 3 IKE SAs unchanged (no re-authentication)" "$spis_all" "$(ike_spis)"
-fresh() { local c=$(child_spis); [ "$(echo $c | wc -w)" = 3 ] &&
-          [ -z "$(comm -12 <(echo $child0 | tr ' ' '\n' | sort) <(echo $c | tr ' ' '\n' | sort))" ]; }
+# three CHILD SAs strongSwan did not have before (old ones from earlier
+# failovers may still be on their way out)
+fresh() { [ "$(comm -13 <(echo $child0 | tr ' ' '\n' | sort) <(child_spis | tr ' ' '\n' | sort) | grep -c .)" -ge 3 ]; }
 wait_for 5 fresh && ok "chassis-b rekeyed the 3 CHILD SAs" || fail "CHILD SAs after the chassis kill ($child0-> $(child_spis))"
 check "srlab start chassis-a all" "$SRLAB" start -l $LAB $A all
 wait_for 15 is_states "standby master" && ok "chassis-a back as standby (stickiness), chassis-b master" ||
