@@ -45,6 +45,17 @@ import re, sys, time
 t = [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] .*icmp_seq', open(sys.argv[1]).read(), re.M)]
 print(round(max(b - a for a, b in zip(t, t[1:])) * 1000) if len(t) > 1 else -1, 1 if t and t[-1] > time.time() - 2 else 0)" "$WS/$1"; }
 
+# alone NODE: acting master on its own after losing the peer over BFD
+alone() { [ "$(mc "$1" "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
+# resumed NAME NODE WHAT: stops the pings NAME; replies came back through NODE
+resumed() {
+  sleep 2
+  ping_stop
+  read -r gap alive <<< "$(ping_gap "$1")"
+  expect_eq "traffic resumed through $2" 1 "$alive"
+  note "outage after $3: ${gap} ms (longest gap between replies at 100/s)"
+}
+
 # --- 1. election and a tunnel through the master ------------------------------------------------
 wait_for 15 is_states "master standby" && ok "MIMP: chassis-a master, chassis-b standby" ||
   fail "MIMP election (states: $(states))"
@@ -100,11 +111,7 @@ sleep 1
 check "srlab kill chassis-a isa-1/2 and isa-2/1" sh -c "'$SRLAB' kill -l $LAB $A isa-1/2 && '$SRLAB' kill -l $LAB $A isa-2/1"
 wait_for 5 is_states "notEligible master" && ok "chassis-b master, chassis-a notEligible" ||
   fail "switchover after the ISAs died (states: $(states))"
-sleep 2
-ping_stop
-read -r gap alive <<< "$(ping_gap kill-isas)"
-expect_eq "traffic resumed through the new master" 1 "$alive"
-note "outage after killing the master's ISAs: ${gap} ms (longest gap between replies at 100/s)"
+resumed kill-isas "the new master" "killing the master's ISAs"
 expect_eq "chassis-b's reason" "peer not eligible" "$(mc $B "g['reason']")"
 unprotected() { [ "$(mc $B "g['protection']")" = not-ready ]; }
 wait_for 3 unprotected && ok "chassis-b's protection not-ready: chassis-a could not take over" ||
@@ -138,16 +145,11 @@ check "ping through chassis-b" ping_ok
 ping_start kill-mcs
 sleep 1
 check "srlab kill chassis-b mcs" "$SRLAB" kill -l $LAB $B mcs
-a_fwd() { [ "$(mc $A "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
-wait_for 5 a_fwd && ok "chassis-a: eligible (acting master), reason: peer unreachable (bfd)" ||
+wait_for 5 alone $A && ok "chassis-a: eligible (acting master), reason: peer unreachable (bfd)" ||
   fail "chassis-a after chassis-b's mcs died ($(mc $A "g['master_state'] + ' ' + g['reason']"))"
 expect_match "chassis-b (mcs down): its groups are in discovery, not forwarding" "MCS process is down" \
   "$(cli $B show redundancy multi-chassis mc-ipsec peer 172.31.255.1 tunnel-group 1)"
-sleep 2
-ping_stop
-read -r gap alive <<< "$(ping_gap kill-mcs)"
-expect_eq "traffic resumed through chassis-a" 1 "$alive"
-note "outage after killing the master's mcs: ${gap} ms"
+resumed kill-mcs chassis-a "killing the master's mcs"
 expect_eq "strongSwan's IKE SA SPIs still unchanged" "$spis0" "$(ike_spis)"
 check "srlab start chassis-b mcs" "$SRLAB" start -l $LAB $B mcs
 wait_for 10 is_states "master standby" && ok "the restarted mcs comes back standby; chassis-a stays master (stickiness)" ||
@@ -287,16 +289,11 @@ child0=$(child_spis)
 ping_start kill-chassis
 sleep 1
 check "srlab kill chassis-a all (cpm, IOMs, ISAs, mcs at once)" "$SRLAB" kill -l $LAB $A all
-b_alone() { [ "$(mc $B "g['master_state'] + ' ' + g['reason']")" = "eligible peer unreachable (bfd)" ]; }
-wait_for 5 b_alone && ok "chassis-b: eligible (acting master), reason: peer unreachable (bfd)" ||
+wait_for 5 alone $B && ok "chassis-b: eligible (acting master), reason: peer unreachable (bfd)" ||
   fail "chassis-b after chassis-a died ($(mc $B "g['master_state'] + ' / ' + g['reason']"))"
 expect_eq "chassis-b shows no peer state while chassis-a is dead" "-" \
   "$(cli $B show redundancy multi-chassis mc-ipsec peer 172.31.255.1 tunnel-group 1 | sed -nE 's/.*Peer State +: (.*)$/\1/p')"
-sleep 2
-ping_stop
-read -r gap alive <<< "$(ping_gap kill-chassis)"
-expect_eq "traffic resumed through chassis-b" 1 "$alive"
-note "outage after killing the whole master chassis: ${gap} ms (longest gap between replies at 100/s)"
+resumed kill-chassis chassis-b "killing the whole master chassis"
 check "strongSwan's tunnels carry traffic through chassis-b" ping_ok
 check "and the IPv6 one" ping6_ok
 expect_eq "strongSwan's 3 IKE SAs unchanged (no re-authentication)" "$spis_all" "$(ike_spis)"
