@@ -65,23 +65,27 @@ static bool same_sa(const struct isa_sa *s, const Srlab__EspSaConfig *c)
            memcmp(s->akey, c->auth_key.data, s->akey_len) == 0;
 }
 
-static struct isa_sa *newest_out(struct isa_tunnel *t, bool held)
-{
-    struct isa_sa *best = NULL;
-    for (size_t i = 0; i < t->n_sas; i++) {
-        struct isa_sa *s = &t->sas[i];
-        if (!s->inbound && s->esp && s->held == held && (!best || s->id > best->id))
-            best = s;
-    }
-    return best;
-}
-
+/* The outbound SA in use: the newest one not held. When only held ones are
+ * left (the SA they were held behind is gone), the newest of them. */
 void tunnel_sas_changed(struct isa_tunnel *t)
 {
-    t->out_sa = newest_out(t, false);
-    if (!t->out_sa && (t->out_sa = newest_out(t, true)))
-        t->out_sa->held = false; /* the SA it was held behind is gone */
-    t->any_held = newest_out(t, true) != NULL;
+    struct isa_sa *newest[2] = { NULL, NULL }; /* [held] */
+    size_t n_held = 0;
+    for (size_t i = 0; i < t->n_sas; i++) {
+        struct isa_sa *s = &t->sas[i];
+        if (s->inbound || !s->esp)
+            continue;
+        n_held += s->held;
+        if (!newest[s->held] || s->id > newest[s->held]->id)
+            newest[s->held] = s;
+    }
+    if (!newest[0] && newest[1]) {
+        newest[1]->held = false;
+        newest[0] = newest[1];
+        n_held--;
+    }
+    t->out_sa = newest[0];
+    t->any_held = n_held > 0;
 }
 
 /* RFC 7296 2.8: the responder of a CHILD SA rekey may see its first packet

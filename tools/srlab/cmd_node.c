@@ -223,10 +223,20 @@ int cmd_config(int argc, char **argv)
 
 /* ---- exec / kill / start ------------------------------------------------------ */
 
+/* A supervisor request; says so on stderr when the supervisor does not answer. */
+static Srlab__SupReply *sup_ask(const char *lab, const char *verb, const char *node,
+                                const char *proc, Srlab__Envelope **owner)
+{
+    Srlab__SupReply *r = sup_request(lab, verb, node, proc, owner);
+    if (!r)
+        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
+    return r;
+}
+
 static pid_t proc_pid(const char *lab, const char *node, const char *proc, bool *running)
 {
     Srlab__Envelope *owner = NULL;
-    Srlab__SupReply *r = sup_request(lab, "status", NULL, NULL, &owner);
+    Srlab__SupReply *r = sup_ask(lab, "status", NULL, NULL, &owner);
     pid_t pid = 0;
     *running = false;
     for (size_t i = 0; r && i < r->n_procs; i++)
@@ -234,8 +244,6 @@ static pid_t proc_pid(const char *lab, const char *node, const char *proc, bool 
             pid = (pid_t)r->procs[i]->pid;
             *running = r->procs[i]->running;
         }
-    if (!r)
-        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
     if (owner)
         srlab__envelope__free_unpacked(owner, NULL);
     return pid;
@@ -318,11 +326,9 @@ static int parse_signal(const char *s)
 static int kill_node(const char *lab, const char *node, int sig)
 {
     Srlab__Envelope *owner = NULL;
-    Srlab__SupReply *r = sup_request(lab, "status", NULL, NULL, &owner);
-    if (!r) {
-        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
+    Srlab__SupReply *r = sup_ask(lab, "status", NULL, NULL, &owner);
+    if (!r)
         return 1;
-    }
     int killed = 0, failed = 0;
     for (size_t i = 0; i < r->n_procs; i++) {
         const Srlab__ProcStatus *p = r->procs[i];
@@ -390,13 +396,11 @@ int cmd_kill(int argc, char **argv)
 static int start_one(const char *lab, const char *node, const char *proc)
 {
     Srlab__Envelope *owner = NULL;
-    Srlab__SupReply *r = sup_request(lab, "start", node, proc, &owner);
+    Srlab__SupReply *r = sup_ask(lab, "start", node, proc, &owner);
     int rc = 1;
-    if (!r)
-        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
-    else if (r->status != 0)
+    if (r && r->status != 0)
         fprintf(stderr, "srlab: %s\n", r->error);
-    else {
+    else if (r) {
         printf("%s %s started (pid %u)\n", node, proc, r->n_procs ? r->procs[0]->pid : 0);
         rc = 0;
     }
@@ -410,11 +414,9 @@ static int start_one(const char *lab, const char *node, const char *proc)
 static int start_node(const char *lab, const char *node)
 {
     Srlab__Envelope *owner = NULL;
-    Srlab__SupReply *r = sup_request(lab, "status", NULL, NULL, &owner);
-    if (!r) {
-        fprintf(stderr, "srlab: the supervisor of lab %s is not answering\n", lab);
+    Srlab__SupReply *r = sup_ask(lab, "status", NULL, NULL, &owner);
+    if (!r)
         return 1;
-    }
     int started = 0, failed = 0;
     for (int cpm_pass = 1; cpm_pass >= 0; cpm_pass--)
         for (size_t i = 0; i < r->n_procs; i++) {
